@@ -1,0 +1,69 @@
+namespace OrleansSse;
+
+/// <summary>
+/// The rules for names the broker accepts. Client ids and group names: 1–<see cref="MaxKeyLength"/>
+/// characters of ASCII letters, digits and <c>-_.:@</c>. Event names: 1–<see cref="MaxEventLength"/>
+/// printable ASCII characters without spaces (so no CR, LF or NUL can forge a field), and not one
+/// of the <see cref="ReservedEvents"/> the broker itself emits.
+/// </summary>
+public static class SseNames
+{
+    /// <summary>Longest client id or group name.</summary>
+    public const int MaxKeyLength = 128;
+
+    /// <summary>Longest event name.</summary>
+    public const int MaxEventLength = 64;
+
+    /// <summary>Event names only the broker may emit.</summary>
+    public static IReadOnlySet<string> ReservedEvents { get; } =
+        new HashSet<string>(StringComparer.Ordinal) { "connected", "ai_response" };
+
+    /// <summary>Whether <paramref name="key"/> is a valid client id or group name.</summary>
+    public static bool IsValidKey(string? key)
+    {
+        if (string.IsNullOrEmpty(key) || key.Length > MaxKeyLength)
+        {
+            return false;
+        }
+
+        foreach (var c in key)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or ':' or '@'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="name"/> is a well-formed event name (reserved names included).</summary>
+    public static bool IsValidEventName(string? name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > MaxEventLength)
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (c is <= ' ' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether callers may publish an event with this name.</summary>
+    public static bool IsPublishableEventName(string? name) =>
+        IsValidEventName(name) && !ReservedEvents.Contains(name!);
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="key"/> is valid.</summary>
+    public static string ThrowIfInvalidKey(string? key, string paramName) =>
+        IsValidKey(key)
+            ? key!
+            : throw new ArgumentException(
+                $"'{paramName}' must be 1-{MaxKeyLength} characters of letters, digits and -_.:@", paramName);
+}

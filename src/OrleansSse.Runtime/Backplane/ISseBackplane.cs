@@ -1,0 +1,60 @@
+namespace OrleansSse.Backplane;
+
+/// <summary>
+/// How silos share events, cut by address kind (client, group, all). One position sequence per
+/// ordering domain: every publish takes the next position, appends to the target's bounded
+/// history and publishes live, atomically, so ids, history order and live order agree.
+/// Live delivery is at-most-once; history (within retention) makes resume lossless.
+/// Implementations: <see cref="InMemoryBackplane"/> (one silo) and the Redis backplane (a cluster).
+/// Core code never names an implementation.
+/// </summary>
+public interface ISseBackplane
+{
+    /// <summary>Reachability, for <c>/healthz</c>.</summary>
+    BackplaneHealth Health { get; }
+
+    /// <summary>
+    /// Raised after the backplane came back from an outage and its subscriptions are live again.
+    /// Live events published meanwhile were missed; subscribers catch up from history.
+    /// </summary>
+    event Action? Reconnected;
+
+    /// <summary>The current epoch and the last position taken.</summary>
+    /// <exception cref="BackplaneUnavailableException">The backplane is down.</exception>
+    Task<EventCursor> GetCurrentAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Takes the next position, appends the event to the target's history, publishes it live.</summary>
+    /// <exception cref="BackplaneUnavailableException">Nothing was published.</exception>
+    Task<PublishReceipt> PublishAsync(SseTarget target, string eventName, string data, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds a client to a group (in both the group's member set and the client's group set) and
+    /// publishes <see cref="MessageKind.GroupJoined"/> on the client's target. Returns its position.
+    /// </summary>
+    Task<long> AddToGroupAsync(string group, string clientId, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a client from a group and publishes <see cref="MessageKind.GroupLeft"/> on the client's target.</summary>
+    Task<long> RemoveFromGroupAsync(string group, string clientId, CancellationToken cancellationToken = default);
+
+    /// <summary>The group's members, sorted ordinally.</summary>
+    Task<IReadOnlyList<string>> GetGroupMembersAsync(string group, CancellationToken cancellationToken = default);
+
+    /// <summary>The client's groups, sorted ordinally.</summary>
+    Task<IReadOnlyList<string>> GetClientGroupsAsync(string clientId, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether any silo follows the client's target (holds a connection for it).</summary>
+    Task<bool> IsOnlineAsync(string clientId, CancellationToken cancellationToken = default);
+
+    /// <summary>Publishes <see cref="MessageKind.Disconnect"/> on the client's target.</summary>
+    Task DisconnectAsync(string clientId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Follows a target live. <paramref name="onMessage"/> runs for every message published to it
+    /// after the returned task completes, in position order (across all of this backplane instance's
+    /// subscriptions), and must not block. Dispose the result to stop.
+    /// </summary>
+    Task<IAsyncDisposable> SubscribeAsync(SseTarget target, Action<BackplaneMessage> onMessage, CancellationToken cancellationToken = default);
+
+    /// <summary>The retained events of <paramref name="targets"/> strictly after <paramref name="after"/>, merged in position order.</summary>
+    Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, CancellationToken cancellationToken = default);
+}

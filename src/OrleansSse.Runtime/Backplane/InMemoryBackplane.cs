@@ -1,0 +1,244 @@
+namespace OrleansSse.Backplane;
+
+/// <summary>
+/// The embedded backplane: history, membership and live delivery in this process. It serves
+/// <b>one silo</b> (or several silos inside one process, as in tests); it cannot connect silos in
+/// different processes. No server needed. History is lost when the process ends: the epoch is new
+/// at every start, so cursors from an earlier run resume with <c>"recovered": false</c>.
+/// </summary>
+public sealed class InMemoryBackplane : ISseBackplane
+{
+    private readonly object _gate = new();
+    private readonly RetentionOptions _retention;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<SseTarget, InMemoryStream> _streams = [];
+    private readonly Dictionary<SseTarget, List<Action<BackplaneMessage>>> _subscribers = [];
+    private readonly Dictionary<string, SortedSet<string>> _groupMembers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedSet<string>> _clientGroups = new(StringComparer.Ordinal);
+    private long _position;
+
+    /// <summary>Creates a backplane with a fresh epoch.</summary>
+    public InMemoryBackplane(RetentionOptions? retention = null, TimeProvider? time = null)
+    {
+        _retention = retention ?? new RetentionOptions();
+        _time = time ?? TimeProvider.System;
+        Epoch = EpochGenerator.NewEpoch();
+    }
+
+    /// <summary>This instance's epoch.</summary>
+    public string Epoch { get; }
+
+    /// <inheritdoc />
+    public BackplaneHealth Health => BackplaneHealth.Ok;
+
+    /// <inheritdoc />
+    /// <remarks>Never raised: an in-process backplane has no outages.</remarks>
+    public event Action? Reconnected
+    {
+        add { }
+        remove { }
+    }
+
+    /// <inheritdoc />
+    public Task<EventCursor> GetCurrentAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(new EventCursor(Epoch, _position));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<PublishReceipt> PublishAsync(SseTarget target, string eventName, string data, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var message = new BackplaneMessage(target, MessageKind.Event, ++_position, Epoch, eventName, data);
+            if (!_streams.TryGetValue(target, out var stream))
+            {
+                stream = new InMemoryStream();
+                _streams[target] = stream;
+            }
+
+            stream.Append(message, _time.GetUtcNow(), _retention);
+            var subscribers = Deliver(message);
+            return Task.FromResult(new PublishReceipt(message.Cursor, subscribers));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<long> AddToGroupAsync(string group, string clientId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(ChangeMembership(group, clientId, MessageKind.GroupJoined));
+
+    /// <inheritdoc />
+    public Task<long> RemoveFromGroupAsync(string group, string clientId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(ChangeMembership(group, clientId, MessageKind.GroupLeft));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> GetGroupMembersAsync(string group, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(Snapshot(_groupMembers, group));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> GetClientGroupsAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(Snapshot(_clientGroups, clientId));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> IsOnlineAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_subscribers.TryGetValue(SseTarget.Client(clientId), out var list) && list.Count > 0);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task DisconnectAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            Deliver(new BackplaneMessage(SseTarget.Client(clientId), MessageKind.Disconnect, ++_position, Epoch, "", ""));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IAsyncDisposable> SubscribeAsync(SseTarget target, Action<BackplaneMessage> onMessage, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (!_subscribers.TryGetValue(target, out var list))
+            {
+                list = [];
+                _subscribers[target] = list;
+            }
+
+            list.Add(onMessage);
+        }
+
+        return Task.FromResult<IAsyncDisposable>(new Subscription(this, target, onMessage));
+    }
+
+    /// <inheritdoc />
+    public Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (after.Epoch != Epoch)
+            {
+                return Task.FromResult(new HistoryResult(false, []));
+            }
+
+            var recovered = after.Position <= _position;
+            var now = _time.GetUtcNow();
+            var events = new List<BackplaneMessage>();
+            foreach (var target in targets.Distinct())
+            {
+                if (_streams.TryGetValue(target, out var stream))
+                {
+                    stream.Trim(now, _retention);
+                    recovered &= stream.TrimmedThrough <= after.Position;
+                    stream.CopyAfter(after.Position, events);
+                }
+            }
+
+            events.Sort(static (a, b) => a.Position.CompareTo(b.Position));
+            return Task.FromResult(new HistoryResult(recovered, events));
+        }
+    }
+
+    private long ChangeMembership(string group, string clientId, MessageKind kind)
+    {
+        lock (_gate)
+        {
+            if (kind == MessageKind.GroupJoined)
+            {
+                GetOrAdd(_groupMembers, group).Add(clientId);
+                GetOrAdd(_clientGroups, clientId).Add(group);
+            }
+            else
+            {
+                Remove(_groupMembers, group, clientId);
+                Remove(_clientGroups, clientId, group);
+            }
+
+            var message = new BackplaneMessage(SseTarget.Client(clientId), kind, ++_position, Epoch, group, "");
+            Deliver(message);
+            return message.Position;
+        }
+    }
+
+    // Runs under _gate, so every subscriber sees messages in position order.
+    private long Deliver(BackplaneMessage message)
+    {
+        if (!_subscribers.TryGetValue(message.Target, out var list))
+        {
+            return 0;
+        }
+
+        foreach (var handler in list)
+        {
+            handler(message);
+        }
+
+        return list.Count;
+    }
+
+    private void Unsubscribe(SseTarget target, Action<BackplaneMessage> onMessage)
+    {
+        lock (_gate)
+        {
+            if (_subscribers.TryGetValue(target, out var list) && list.Remove(onMessage) && list.Count == 0)
+            {
+                _subscribers.Remove(target);
+            }
+        }
+    }
+
+    private static SortedSet<string> GetOrAdd(Dictionary<string, SortedSet<string>> map, string key)
+    {
+        if (!map.TryGetValue(key, out var set))
+        {
+            set = new SortedSet<string>(StringComparer.Ordinal);
+            map[key] = set;
+        }
+
+        return set;
+    }
+
+    private static void Remove(Dictionary<string, SortedSet<string>> map, string key, string value)
+    {
+        if (map.TryGetValue(key, out var set) && set.Remove(value) && set.Count == 0)
+        {
+            map.Remove(key);
+        }
+    }
+
+    private static IReadOnlyList<string> Snapshot(Dictionary<string, SortedSet<string>> map, string key) =>
+        map.TryGetValue(key, out var set) ? [.. set] : [];
+
+    private sealed class Subscription(InMemoryBackplane owner, SseTarget target, Action<BackplaneMessage> onMessage) : IAsyncDisposable
+    {
+        private int _disposed;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                owner.Unsubscribe(target, onMessage);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+}
