@@ -1,0 +1,9 @@
+using OrleansSse.Backplane;
+
+namespace OrleansSse.Grains;
+
+internal sealed class BroadcastGrain(ISseBackplane backplane) : IBroadcastGrain
+{
+    public Task<PublishResult> SendAsync(SseEvent evt, CancellationToken cancellationToken = default) =>
+        SseCluster.PublishAsync(backplane, SseTarget.All, evt, cancellationToken);
+}
