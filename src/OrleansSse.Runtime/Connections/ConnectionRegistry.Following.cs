@@ -1,0 +1,198 @@
+using OrleansSse.Backplane;
+
+namespace OrleansSse.Connections;
+
+// How connections follow targets: ref-counted backplane subscriptions, fan-out, control messages
+// and catch-up. The registry's lock is never held while calling the backplane, so backplane
+// handlers may take it.
+public sealed partial class ConnectionRegistry
+{
+    private async Task FollowAsync(SseConnection connection, SseTarget target)
+    {
+        TaskCompletionSource<IAsyncDisposable>? created = null;
+        Task<IAsyncDisposable> subscription;
+        lock (_gate)
+        {
+            if (!_connections.Contains(connection) || !connection.AddTarget(target))
+            {
+                return;
+            }
+
+            if (!_targets.TryGetValue(target, out var entry))
+            {
+                entry = new TargetSubscription(target);
+                created = new TaskCompletionSource<IAsyncDisposable>(TaskCreationOptions.RunContinuationsAsynchronously);
+                entry.Subscription = created.Task;
+                _targets[target] = entry;
+            }
+
+            entry.Connections = [.. entry.Connections, connection];
+            subscription = entry.Subscription!;
+        }
+
+        if (created is not null)
+        {
+            _ = SubscribeAsync(target, created);
+        }
+
+        await subscription.ConfigureAwait(false);
+    }
+
+    private async Task SubscribeAsync(SseTarget target, TaskCompletionSource<IAsyncDisposable> completion)
+    {
+        TargetSubscription? entry;
+        lock (_gate)
+        {
+            _targets.TryGetValue(target, out entry);
+        }
+
+        try
+        {
+            var subscription = await _backplane.SubscribeAsync(target, m => OnMessage(entry!, m)).ConfigureAwait(false);
+            completion.SetResult(subscription);
+        }
+        catch (Exception ex)
+        {
+            lock (_gate)
+            {
+                if (_targets.TryGetValue(target, out var current) && current == entry)
+                {
+                    _targets.Remove(target);
+                }
+            }
+
+            completion.SetException(ex);
+        }
+    }
+
+    private async Task UnfollowAsync(SseConnection connection, SseTarget target)
+    {
+        Task<IAsyncDisposable>? last = null;
+        lock (_gate)
+        {
+            connection.RemoveTarget(target);
+            if (!_targets.TryGetValue(target, out var entry))
+            {
+                return;
+            }
+
+            entry.Connections = [.. entry.Connections.Where(c => c != connection)];
+            if (entry.Connections.Length == 0)
+            {
+                _targets.Remove(target);
+                last = entry.Subscription;
+            }
+        }
+
+        if (last is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await (await last.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            RegistryLog.UnsubscribeFailed(_logger, target.ToString(), ex);
+        }
+    }
+
+    private void OnMessage(TargetSubscription entry, BackplaneMessage message)
+    {
+        _metrics.BackplaneMessageReceived();
+        var connections = entry.Connections;
+        if (connections.Length == 0)
+        {
+            return;
+        }
+
+        switch (message.Kind)
+        {
+            case MessageKind.Event:
+                var frame = ToFrame(message);
+                foreach (var connection in connections)
+                {
+                    connection.Offer(frame);
+                }
+
+                break;
+            case MessageKind.GroupJoined:
+                foreach (var connection in connections)
+                {
+                    connection.Hold();
+                    _ = JoinAsync(connection, message);
+                }
+
+                break;
+            case MessageKind.GroupLeft:
+                foreach (var connection in connections)
+                {
+                    _ = UnfollowAsync(connection, SseTarget.Group(message.Name));
+                }
+
+                break;
+            case MessageKind.Disconnect:
+                foreach (var connection in connections)
+                {
+                    connection.Close(CloseReason.Requested);
+                }
+
+                break;
+        }
+    }
+
+    // The connection is held: follow the group, then replay its events since the join.
+    private async Task JoinAsync(SseConnection connection, BackplaneMessage joined)
+    {
+        var target = SseTarget.Group(joined.Name);
+        try
+        {
+            await FollowAsync(connection, target).ConfigureAwait(false);
+            var history = await _backplane.ReadHistoryAsync([target], joined.Cursor).ConfigureAwait(false);
+            connection.Release(Encode(history.Events));
+        }
+        catch (Exception ex)
+        {
+            RegistryLog.CatchUpFailed(_logger, connection.ClientId, ex);
+            connection.Release([]);
+            connection.Close(CloseReason.HistoryLost);
+        }
+    }
+
+    private void OnBackplaneReconnected()
+    {
+        var connections = Snapshot();
+        RegistryLog.CatchingUp(_logger, connections.Length);
+        foreach (var connection in connections)
+        {
+            connection.Hold();
+            _ = CatchUpAsync(connection);
+        }
+    }
+
+    // After an outage: replay everything the connection's targets got since its last event.
+    private async Task CatchUpAsync(SseConnection connection)
+    {
+        try
+        {
+            var after = new EventCursor(connection.Epoch, connection.LastPosition);
+            var history = await _backplane.ReadHistoryAsync(connection.Targets, after).ConfigureAwait(false);
+            if (!history.Recovered)
+            {
+                connection.Release([]);
+                connection.Close(CloseReason.HistoryLost);
+                return;
+            }
+
+            connection.Release(Encode(history.Events));
+        }
+        catch (Exception ex)
+        {
+            RegistryLog.CatchUpFailed(_logger, connection.ClientId, ex);
+            connection.Release([]);
+            connection.Close(CloseReason.HistoryLost);
+        }
+    }
+}

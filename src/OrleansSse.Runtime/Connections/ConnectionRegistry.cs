@@ -1,0 +1,190 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansSse.Backplane;
+using OrleansSse.Metrics;
+
+namespace OrleansSse.Connections;
+
+/// <summary>
+/// This silo's open streams and the targets they follow. One backplane subscription per target
+/// per silo, ref-counted by local connections; every backplane message is encoded once and the
+/// same bytes are queued to each local connection that follows the target (fan-out is local).
+/// Also runs the catch-up mechanism: subscribe first, park live frames, read history, merge.
+/// </summary>
+public sealed partial class ConnectionRegistry : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<SseTarget, TargetSubscription> _targets = [];
+    private readonly HashSet<SseConnection> _connections = [];
+    private readonly ISseBackplane _backplane;
+    private readonly StreamOptions _options;
+    private readonly SseMetrics _metrics;
+    private readonly ILogger _logger;
+    private bool _draining;
+
+    /// <summary>Creates the registry and follows the backplane's reconnects.</summary>
+    public ConnectionRegistry(ISseBackplane backplane, IOptions<StreamOptions> options, SseMetrics metrics, ILogger<ConnectionRegistry> logger)
+    {
+        _backplane = backplane;
+        _options = options.Value;
+        _metrics = metrics;
+        _logger = logger;
+        _backplane.Reconnected += OnBackplaneReconnected;
+    }
+
+    /// <summary>Open streams on this silo.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _connections.Count;
+            }
+        }
+    }
+
+    /// <summary>Whether the silo is draining (stopping): new streams are refused.</summary>
+    public bool IsDraining => Volatile.Read(ref _draining);
+
+    /// <summary>
+    /// Opens a stream for <paramref name="clientId"/>: follows its client target, its groups and
+    /// broadcast, then reads the history after <paramref name="cursor"/> (if any). The returned
+    /// connection is held; call <see cref="Start"/> to queue its first bytes and go live.
+    /// </summary>
+    /// <exception cref="BackplaneUnavailableException">Nothing is left behind: the stream is not opened.</exception>
+    public async Task<OpenedStream> OpenAsync(string clientId, IReadOnlyList<string> groups, EventCursor? cursor, string? remoteAddress, CancellationToken cancellationToken)
+    {
+        var connection = new SseConnection(clientId, remoteAddress, _options, _metrics);
+        lock (_gate)
+        {
+            if (_draining)
+            {
+                throw new InvalidOperationException("The silo is draining.");
+            }
+
+            _connections.Add(connection);
+        }
+
+        _metrics.ConnectionOpened();
+        try
+        {
+            var targets = new List<SseTarget>(groups.Count + 2) { SseTarget.Client(clientId), SseTarget.All };
+            targets.AddRange(groups.Select(SseTarget.Group));
+            await Task.WhenAll(targets.Select(t => FollowAsync(connection, t))).ConfigureAwait(false);
+
+            // Events up to the current position belong to "before this stream": live copies of them
+            // still in flight are dropped, and a later catch-up starts here rather than at 0.
+            var current = await _backplane.GetCurrentAsync(cancellationToken).ConfigureAwait(false);
+            connection.SetCursor(current.Epoch, current.Position);
+            if (cursor is not { } after)
+            {
+                return new OpenedStream(connection, Recovered: true, []);
+            }
+
+            var history = await _backplane.ReadHistoryAsync(targets, after, cancellationToken).ConfigureAwait(false);
+            if (after.Epoch == current.Epoch && after.Position <= current.Position)
+            {
+                connection.SetCursor(current.Epoch, after.Position);
+            }
+
+            _metrics.Resumed(history.Recovered);
+            return new OpenedStream(connection, history.Recovered, Encode(history.Events));
+        }
+        catch
+        {
+            await CloseAsync(connection).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Queues the stream's first bytes, then the parked live frames merged with <paramref name="opened"/>'s history.</summary>
+    public static void Start(OpenedStream opened, ReadOnlyMemory<byte> first)
+    {
+        ArgumentNullException.ThrowIfNull(opened);
+        opened.Connection.Start(first);
+        opened.Connection.Release(opened.History);
+    }
+
+    /// <summary>Stops following every target of the stream and forgets it.</summary>
+    public async Task CloseAsync(SseConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        bool removed;
+        lock (_gate)
+        {
+            removed = _connections.Remove(connection);
+        }
+
+        if (!removed)
+        {
+            return;
+        }
+
+        _metrics.ConnectionClosed();
+        foreach (var target in connection.Targets)
+        {
+            await UnfollowAsync(connection, target).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Queues a heartbeat comment to every started, idle stream.</summary>
+    public void Heartbeat()
+    {
+        foreach (var connection in Snapshot())
+        {
+            connection.Heartbeat();
+        }
+    }
+
+    /// <summary>
+    /// Starts draining: refuses new streams and ends every open one after what it has queued, with
+    /// a short <c>retry:</c> hint so browsers resume on another silo.
+    /// </summary>
+    public void Drain()
+    {
+        Volatile.Write(ref _draining, true);
+        var retry = SseEncoder.Retry(_options.DrainRetryMilliseconds);
+        var connections = Snapshot();
+        RegistryLog.Draining(_logger, connections.Length);
+        foreach (var connection in connections)
+        {
+            connection.Close(CloseReason.Draining, retry);
+        }
+    }
+
+    /// <summary>Cuts every open stream at once, with no drain (what a killed silo does to its clients).</summary>
+    public void AbortAll()
+    {
+        Volatile.Write(ref _draining, true);
+        foreach (var connection in Snapshot())
+        {
+            connection.Close(CloseReason.Aborted);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _backplane.Reconnected -= OnBackplaneReconnected;
+
+    private SseConnection[] Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _connections];
+        }
+    }
+
+    private static Frame[] Encode(IReadOnlyList<BackplaneMessage> events)
+    {
+        var frames = new Frame[events.Count];
+        for (var i = 0; i < frames.Length; i++)
+        {
+            frames[i] = ToFrame(events[i]);
+        }
+
+        return frames;
+    }
+
+    private static Frame ToFrame(BackplaneMessage message) =>
+        new(message.Position, SseEncoder.Encode(message.Cursor.ToString(), message.Name, message.Data));
+}

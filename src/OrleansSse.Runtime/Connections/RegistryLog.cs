@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace OrleansSse.Connections;
+
+internal static partial class RegistryLog
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Draining {Count} streams")]
+    public static partial void Draining(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Backplane reconnected; catching up {Count} streams from history")]
+    public static partial void CatchingUp(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Catch-up failed for client {ClientId}; ending the stream so it resumes")]
+    public static partial void CatchUpFailed(ILogger logger, string clientId, Exception exception);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Unsubscribing {Target} failed")]
+    public static partial void UnsubscribeFailed(ILogger logger, string target, Exception exception);
+}

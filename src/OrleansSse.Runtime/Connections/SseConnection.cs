@@ -1,0 +1,313 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using OrleansSse.Backplane;
+using OrleansSse.Metrics;
+
+namespace OrleansSse.Connections;
+
+/// <summary>
+/// One open stream: a bounded queue of pre-encoded frames and the writer that drains it. Frames
+/// carry their event position; the connection drops any position it already queued, so history
+/// and live delivery can overlap safely. While <see cref="Hold"/> is in effect (connect, joining a
+/// group, catching up after a backplane outage) live frames are parked; <see cref="Release"/>
+/// merges them with the history read meanwhile, in position order, without duplicates.
+/// No lock is held while writing to the socket.
+/// </summary>
+public sealed class SseConnection
+{
+    private readonly object _lock = new();
+    private readonly StreamOptions _options;
+    private readonly SseMetrics _metrics;
+    private readonly CancellationTokenSource _closed = new();
+    private readonly HashSet<SseTarget> _targets = [];
+    private Queue<ReadOnlyMemory<byte>> _pending = new();
+    private Queue<ReadOnlyMemory<byte>> _spare = new();
+    private TaskCompletionSource? _wake;
+    private List<Frame>? _held;
+    private int _holds = 1; // born held: nothing live is written before the connected event
+    private bool _started;
+    private bool _ending;
+
+    internal SseConnection(string clientId, string? remoteAddress, StreamOptions options, SseMetrics metrics)
+    {
+        ClientId = clientId;
+        RemoteAddress = remoteAddress;
+        _options = options;
+        _metrics = metrics;
+    }
+
+    /// <summary>The client this stream belongs to.</summary>
+    public string ClientId { get; }
+
+    /// <summary>The peer's address, for per-IP limits and logs.</summary>
+    public string? RemoteAddress { get; }
+
+    /// <summary>The epoch of <see cref="LastPosition"/>.</summary>
+    public string Epoch { get; internal set; } = "";
+
+    /// <summary>Position of the last event queued.</summary>
+    public long LastPosition { get; private set; }
+
+    /// <summary>Why the broker ended it (<see cref="CloseReason.None"/> while open).</summary>
+    public CloseReason CloseReason { get; private set; }
+
+    /// <summary>Cancelled when the broker ends the stream.</summary>
+    public CancellationToken Closed => _closed.Token;
+
+    internal SseTarget[] Targets
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _targets];
+            }
+        }
+    }
+
+    internal bool AddTarget(SseTarget target)
+    {
+        lock (_lock)
+        {
+            return _targets.Add(target);
+        }
+    }
+
+    internal bool RemoveTarget(SseTarget target)
+    {
+        lock (_lock)
+        {
+            return _targets.Remove(target);
+        }
+    }
+
+    internal void SetCursor(string epoch, long position)
+    {
+        lock (_lock)
+        {
+            Epoch = epoch;
+            LastPosition = position;
+        }
+    }
+
+    /// <summary>Offers a live frame. Returns false when it was a duplicate or the stream is closed.</summary>
+    internal bool Offer(Frame frame)
+    {
+        lock (_lock)
+        {
+            if (CloseReason != CloseReason.None)
+            {
+                return false;
+            }
+
+            if (_holds > 0)
+            {
+                (_held ??= []).Add(frame);
+                if (_held.Count > Math.Max(_options.QueueCapacity, 1) * 4)
+                {
+                    SlowConsumerLocked(_held.Count);
+                }
+
+                return true;
+            }
+
+            return EnqueueEventLocked(frame, bounded: true);
+        }
+    }
+
+    /// <summary>Parks live frames until the matching <see cref="Release"/>.</summary>
+    internal void Hold()
+    {
+        lock (_lock)
+        {
+            _holds++;
+        }
+    }
+
+    /// <summary>Ends one hold, adding <paramref name="history"/>; the last release writes everything parked, in order.</summary>
+    internal void Release(IReadOnlyList<Frame> history)
+    {
+        lock (_lock)
+        {
+            if (history.Count > 0)
+            {
+                (_held ??= []).AddRange(history);
+            }
+
+            if (--_holds > 0 || CloseReason != CloseReason.None)
+            {
+                return;
+            }
+
+            if (_held is { Count: > 0 } held)
+            {
+                _held = null;
+                held.Sort(static (a, b) => a.Position.CompareTo(b.Position));
+                foreach (var frame in held)
+                {
+                    // Replayed history is not bound by the live queue capacity: it is bounded by retention.
+                    EnqueueEventLocked(frame, bounded: false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Queues the first bytes (the connected event and retry hint), ahead of everything else.</summary>
+    internal void Start(ReadOnlyMemory<byte> first)
+    {
+        lock (_lock)
+        {
+            _started = true;
+            EnqueueLocked(first);
+        }
+    }
+
+    /// <summary>Queues a heartbeat if the stream is started and has nothing queued.</summary>
+    internal void Heartbeat()
+    {
+        lock (_lock)
+        {
+            if (_started && _pending.Count == 0 && CloseReason == CloseReason.None)
+            {
+                EnqueueLocked(SseEncoder.Heartbeat);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends the stream. <see cref="CloseReason.Draining"/> writes what is queued plus
+    /// <paramref name="last"/> and then ends; every other reason cuts at once.
+    /// </summary>
+    internal void Close(CloseReason reason, ReadOnlyMemory<byte> last = default)
+    {
+        lock (_lock)
+        {
+            if (CloseReason != CloseReason.None)
+            {
+                return;
+            }
+
+            CloseReason = reason;
+            if (reason == CloseReason.Draining)
+            {
+                if (!last.IsEmpty)
+                {
+                    EnqueueLocked(last);
+                }
+
+                _ending = true;
+                Wake();
+                return;
+            }
+        }
+
+        _closed.Cancel();
+    }
+
+    /// <summary>
+    /// Writes queued frames until the stream ends: drains everything queued, then flushes once.
+    /// Returns when the client goes away or the broker closes the stream.
+    /// </summary>
+    public async Task RunAsync(PipeWriter output, CancellationToken requestAborted)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _closed.Token);
+        var token = linked.Token;
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                Queue<ReadOnlyMemory<byte>> batch;
+                Task? wait = null;
+                lock (_lock)
+                {
+                    if (_pending.Count == 0)
+                    {
+                        if (_ending)
+                        {
+                            return;
+                        }
+
+                        _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                        wait = _wake.Task;
+                    }
+
+                    batch = _pending;
+                    _pending = _spare;
+                    _spare = batch;
+                }
+
+                if (wait is not null)
+                {
+                    await wait.WaitAsync(token).ConfigureAwait(false);
+                    continue;
+                }
+
+                var count = batch.Count;
+                while (batch.TryDequeue(out var bytes))
+                {
+                    output.Write(bytes.Span);
+                }
+
+                var result = await output.FlushAsync(token).ConfigureAwait(false);
+                _metrics.FramesWritten(count);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // The client went away or the broker cut the stream.
+        }
+    }
+
+    private bool EnqueueEventLocked(Frame frame, bool bounded)
+    {
+        if (frame.Position <= LastPosition)
+        {
+            return false;
+        }
+
+        if (bounded && _pending.Count >= _options.QueueCapacity)
+        {
+            if (_options.SlowConsumerPolicy == SlowConsumerPolicy.DropNewest)
+            {
+                _metrics.FramesDropped(1);
+                return false;
+            }
+
+            SlowConsumerLocked(_pending.Count + 1);
+            return false;
+        }
+
+        LastPosition = frame.Position;
+        EnqueueLocked(frame.Bytes);
+        return true;
+    }
+
+    private void EnqueueLocked(ReadOnlyMemory<byte> bytes)
+    {
+        _pending.Enqueue(bytes);
+        Wake();
+    }
+
+    private void Wake()
+    {
+        var wake = _wake;
+        _wake = null;
+        wake?.TrySetResult();
+    }
+
+    private void SlowConsumerLocked(int dropped)
+    {
+        CloseReason = CloseReason.SlowConsumer;
+        _metrics.FramesDropped(dropped);
+        _metrics.SlowConsumerDisconnected();
+        _pending.Clear();
+        _held = null;
+
+        // Cancelling runs callbacks synchronously; do it off the lock holder's stack.
+        ThreadPool.UnsafeQueueUserWorkItem(static cts => cts.Cancel(), _closed, preferLocal: false);
+    }
+}

@@ -1,0 +1,20 @@
+namespace OrleansSse.Connections;
+
+/// <summary>Per-stream settings (configuration section <c>OrleansSse:Stream</c>).</summary>
+public sealed class StreamOptions
+{
+    /// <summary>How often a <c>: heartbeat</c> comment is written to idle streams. Default 15 s.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The <c>retry:</c> hint sent after the <c>connected</c> event. Default 3000 ms.</summary>
+    public int RetryMilliseconds { get; set; } = 3000;
+
+    /// <summary>The <c>retry:</c> hint sent when a silo drains at shutdown. Default 500 ms.</summary>
+    public int DrainRetryMilliseconds { get; set; } = 500;
+
+    /// <summary>Frames a connection may have queued before the slow-consumer policy applies. Default 1024.</summary>
+    public int QueueCapacity { get; set; } = 1024;
+
+    /// <summary>What to do when the queue bound is hit. Default <see cref="Connections.SlowConsumerPolicy.Disconnect"/>.</summary>
+    public SlowConsumerPolicy SlowConsumerPolicy { get; set; } = SlowConsumerPolicy.Disconnect;
+}

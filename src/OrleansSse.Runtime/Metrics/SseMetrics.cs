@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text;
+
+namespace OrleansSse.Metrics;
+
+/// <summary>
+/// The silo's counters, cheap to bump from the hot path (one interlocked add), rendered as
+/// Prometheus text by <see cref="WritePrometheus"/>.
+/// </summary>
+public sealed class SseMetrics
+{
+    private long _connectionsActive;
+    private long _connectionsTotal;
+    private long _connectionsRejected;
+    private long _eventsPublished;
+    private long _framesWritten;
+    private long _framesDropped;
+    private long _slowConsumerDisconnects;
+    private long _resumes;
+    private long _resumesUnrecovered;
+    private long _backplaneMessages;
+
+    /// <summary>Open streams on this silo.</summary>
+    public long ConnectionsActive => Volatile.Read(ref _connectionsActive);
+
+    /// <summary>Events published through this silo.</summary>
+    public long EventsPublished => Volatile.Read(ref _eventsPublished);
+
+    /// <summary>Connections ended by the slow-consumer policy.</summary>
+    public long SlowConsumerDisconnects => Volatile.Read(ref _slowConsumerDisconnects);
+
+    internal void ConnectionOpened()
+    {
+        Interlocked.Increment(ref _connectionsActive);
+        Interlocked.Increment(ref _connectionsTotal);
+    }
+
+    internal void ConnectionClosed() => Interlocked.Decrement(ref _connectionsActive);
+
+    /// <summary>A connection refused by a limit.</summary>
+    public void ConnectionRejected() => Interlocked.Increment(ref _connectionsRejected);
+
+    /// <summary>An event published through this silo's API.</summary>
+    public void EventPublished() => Interlocked.Increment(ref _eventsPublished);
+
+    internal void FramesWritten(int count) => Interlocked.Add(ref _framesWritten, count);
+
+    internal void FramesDropped(int count) => Interlocked.Add(ref _framesDropped, count);
+
+    internal void SlowConsumerDisconnected() => Interlocked.Increment(ref _slowConsumerDisconnects);
+
+    internal void BackplaneMessageReceived() => Interlocked.Increment(ref _backplaneMessages);
+
+    /// <summary>A stream opened with a Last-Event-ID; <paramref name="recovered"/> is what it was told.</summary>
+    public void Resumed(bool recovered)
+    {
+        Interlocked.Increment(ref _resumes);
+        if (!recovered)
+        {
+            Interlocked.Increment(ref _resumesUnrecovered);
+        }
+    }
+
+    /// <summary>Writes every counter in the Prometheus text exposition format.</summary>
+    public void WritePrometheus(StringBuilder output)
+    {
+        Gauge(output, "orleanssse_connections_active", "Open SSE streams on this silo.", ref _connectionsActive);
+        Counter(output, "orleanssse_connections_total", "SSE streams opened on this silo.", ref _connectionsTotal);
+        Counter(output, "orleanssse_connections_rejected_total", "Streams refused by a connection limit.", ref _connectionsRejected);
+        Counter(output, "orleanssse_events_published_total", "Events published through this silo's API.", ref _eventsPublished);
+        Counter(output, "orleanssse_backplane_messages_total", "Backplane messages this silo received.", ref _backplaneMessages);
+        Counter(output, "orleanssse_frames_written_total", "Event frames written to streams.", ref _framesWritten);
+        Counter(output, "orleanssse_frames_dropped_total", "Event frames dropped by the slow-consumer policy.", ref _framesDropped);
+        Counter(output, "orleanssse_slow_consumer_disconnects_total", "Streams ended because their queue bound was hit.", ref _slowConsumerDisconnects);
+        Counter(output, "orleanssse_resumes_total", "Streams opened with a Last-Event-ID (reconnects).", ref _resumes);
+        Counter(output, "orleanssse_resumes_unrecovered_total", "Resumes told \"recovered\": false.", ref _resumesUnrecovered);
+    }
+
+    private static void Counter(StringBuilder output, string name, string help, ref long value) =>
+        Write(output, name, help, "counter", Volatile.Read(ref value));
+
+    private static void Gauge(StringBuilder output, string name, string help, ref long value) =>
+        Write(output, name, help, "gauge", Volatile.Read(ref value));
+
+    private static void Write(StringBuilder output, string name, string help, string type, long value) =>
+        output.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n')
+            .Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n')
+            .Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+}

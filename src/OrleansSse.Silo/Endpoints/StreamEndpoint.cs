@@ -1,0 +1,134 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using OrleansSse.Connections;
+using OrleansSse.Silo.Http;
+using OrleansSse.Silo.Options;
+
+namespace OrleansSse.Silo.Endpoints;
+
+/// <summary><c>GET /api/sse</c>: the event stream.</summary>
+internal static class StreamEndpoint
+{
+    public static void MapStreamEndpoint(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/sse", StreamAsync);
+
+    private static async Task<IResult> StreamAsync(
+        HttpContext context,
+        ConnectionRegistry registry,
+        ConnectionLimiter limiter,
+        ISseCluster cluster,
+        OrleansSse.Backplane.ISseBackplane backplane,
+        OrleansSse.Metrics.SseMetrics metrics,
+        IOptions<LimitOptions> limits,
+        IOptions<StreamOptions> stream,
+        ILogger<ConnectionRegistry> logger)
+    {
+        var query = context.Request.Query;
+        var clientId = query["client_id"].ToString();
+        if (clientId.Length == 0)
+        {
+            clientId = Guid.NewGuid().ToString("N");
+        }
+        else if (!SseNames.IsValidKey(clientId))
+        {
+            return Problems.BadRequest(JsonBody.InvalidKey("client_id"));
+        }
+
+        var groups = query["groups"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (groups.Length > limits.Value.MaxGroupsPerConnect)
+        {
+            return Problems.BadRequest($"At most {limits.Value.MaxGroupsPerConnect} groups may be joined on connect.");
+        }
+
+        if (groups.FirstOrDefault(g => !SseNames.IsValidKey(g)) is not null)
+        {
+            return Problems.BadRequest(JsonBody.InvalidKey("groups"));
+        }
+
+        // The header (sent by browsers on reconnect) wins over the query parameter.
+        var lastEventId = context.Request.Headers["Last-Event-ID"].ToString();
+        if (lastEventId.Length == 0)
+        {
+            lastEventId = query["last_event_id"].ToString();
+        }
+
+        EventCursor? cursor = null;
+        var resuming = lastEventId.Length > 0;
+        if (resuming && EventCursor.TryParse(lastEventId, out var parsed))
+        {
+            cursor = parsed;
+        }
+
+        var retryAfter = limits.Value.RetryAfterSeconds;
+        if (registry.IsDraining)
+        {
+            return Problems.Unavailable(context, "This silo is shutting down; connect to another.", 1);
+        }
+
+        var ip = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        switch (limiter.TryAcquire(ip, clientId))
+        {
+            case LimitVerdict.TooManyTotal:
+                return Problems.Unavailable(context, "This silo holds its maximum number of streams.", retryAfter);
+            case LimitVerdict.TooManyForIp:
+                return Problems.TooMany(context, "Too many streams from this address.", retryAfter);
+            case LimitVerdict.TooManyForClient:
+                return Problems.TooMany(context, "Too many streams for this client id.", retryAfter);
+        }
+
+        try
+        {
+            foreach (var group in groups)
+            {
+                await cluster.GetGroup(group).AddAsync(clientId, context.RequestAborted);
+            }
+
+            var memberOf = await backplane.GetClientGroupsAsync(clientId, context.RequestAborted);
+            var opened = await registry.OpenAsync(clientId, memberOf, cursor, ip, context.RequestAborted);
+            try
+            {
+                var recovered = opened.Recovered && (cursor is not null || !resuming);
+                if (resuming && cursor is null)
+                {
+                    metrics.Resumed(recovered: false);
+                }
+
+                await StartResponseAsync(context);
+                ConnectionRegistry.Start(opened, FirstBytes(clientId, recovered, stream.Value.RetryMilliseconds));
+                await opened.Connection.RunAsync(context.Response.BodyWriter, context.RequestAborted);
+                if (opened.Connection.CloseReason is not (CloseReason.None or CloseReason.Draining or CloseReason.Expired))
+                {
+                    SiloLog.StreamCut(logger, clientId, opened.Connection.CloseReason);
+                    context.Abort();
+                }
+            }
+            finally
+            {
+                await registry.CloseAsync(opened.Connection);
+            }
+        }
+        finally
+        {
+            limiter.Release(ip, clientId);
+        }
+
+        return Results.Empty;
+    }
+
+    private static async Task StartResponseAsync(HttpContext context)
+    {
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        await response.StartAsync(context.RequestAborted);
+    }
+
+    private static byte[] FirstBytes(string clientId, bool recovered, int retryMilliseconds)
+    {
+        var data = JsonSerializer.Serialize(new ConnectedData("connected", clientId, recovered), SiloJsonContext.Default.ConnectedData);
+        return [.. SseEncoder.Encode(null, "connected", data), .. SseEncoder.Retry(retryMilliseconds)];
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using OrleansSse.Silo.Options;
+
+namespace OrleansSse.Silo.Http;
+
+/// <summary>Reads and validates request bodies, answering a problem (4xx) for anything wrong.</summary>
+internal static class JsonBody
+{
+    /// <summary>
+    /// Reads <c>{"event","data"}</c> (and <c>client_id</c> when <paramref name="withClientId"/>).
+    /// <c>event</c> defaults to <c>message</c>; <c>data</c> is required: a JSON string is sent as its
+    /// text, any other JSON value as compact JSON.
+    /// </summary>
+    public static async Task<(PublishRequest? Request, IResult? Problem)> ReadPublishAsync(HttpContext context, bool withClientId)
+    {
+        var (root, problem) = await ReadObjectAsync(context);
+        if (root is not { } body)
+        {
+            return (null, problem);
+        }
+
+        using var owned = body;
+        string? clientId = null;
+        if (withClientId)
+        {
+            if (!body.RootElement.TryGetProperty("client_id", out var id) || id.ValueKind != JsonValueKind.String)
+            {
+                return (null, Problems.BadRequest("'client_id' is required and must be a string."));
+            }
+
+            clientId = id.GetString();
+            if (!SseNames.IsValidKey(clientId))
+            {
+                return (null, Problems.BadRequest(InvalidKey("client_id")));
+            }
+        }
+
+        var name = SseEvent.DefaultName;
+        if (body.RootElement.TryGetProperty("event", out var evt) && evt.ValueKind != JsonValueKind.Null)
+        {
+            if (evt.ValueKind != JsonValueKind.String)
+            {
+                return (null, Problems.BadRequest("'event' must be a string."));
+            }
+
+            name = evt.GetString()!;
+            if (!SseNames.IsValidEventName(name))
+            {
+                return (null, Problems.BadRequest(
+                    $"'event' must be 1-{SseNames.MaxEventLength} printable ASCII characters without spaces, CR, LF or NUL."));
+            }
+
+            if (!SseNames.IsPublishableEventName(name))
+            {
+                return (null, Problems.BadRequest($"'event' must not be '{name}': the broker emits it itself."));
+            }
+        }
+
+        if (!body.RootElement.TryGetProperty("data", out var data) || data.ValueKind == JsonValueKind.Undefined)
+        {
+            return (null, Problems.BadRequest("'data' is required."));
+        }
+
+        var text = data.ValueKind == JsonValueKind.String ? data.GetString()! : JsonSerializer.Serialize(data);
+        return (new PublishRequest(clientId, new SseEvent(name, text)), null);
+    }
+
+    /// <summary>The message for an invalid client id or group name.</summary>
+    public static string InvalidKey(string what) =>
+        $"'{what}' must be 1-{SseNames.MaxKeyLength} characters of ASCII letters, digits and -_.:@";
+
+    private static async Task<(JsonDocument? Body, IResult? Problem)> ReadObjectAsync(HttpContext context)
+    {
+        var limit = context.RequestServices.GetRequiredService<IOptions<LimitOptions>>().Value.MaxBodyBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            return (null, Problems.TooLarge(limit));
+        }
+
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = limit;
+        }
+
+        try
+        {
+            var document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                document.Dispose();
+                return (null, Problems.BadRequest("The body must be a JSON object."));
+            }
+
+            return (document, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Problems.BadRequest("The body is not valid JSON: " + ex.Message));
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, Problems.TooLarge(limit));
+        }
+    }
+}

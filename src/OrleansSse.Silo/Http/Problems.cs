@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace OrleansSse.Silo.Http;
+
+/// <summary>JSON problem responses (<c>application/problem+json</c>) for every refusal.</summary>
+internal static class Problems
+{
+    public static IResult BadRequest(string detail) =>
+        Results.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
+
+    public static IResult TooLarge(long limit) =>
+        Results.Problem(
+            detail: $"The request body is larger than {limit.ToString(CultureInfo.InvariantCulture)} bytes.",
+            statusCode: StatusCodes.Status413PayloadTooLarge,
+            title: "Request body too large");
+
+    public static IResult Unavailable(HttpContext context, string detail, int retryAfterSeconds) =>
+        WithRetryAfter(context, retryAfterSeconds,
+            Results.Problem(detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable"));
+
+    public static IResult TooMany(HttpContext context, string detail, int retryAfterSeconds) =>
+        WithRetryAfter(context, retryAfterSeconds,
+            Results.Problem(detail: detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests"));
+
+    private static IResult WithRetryAfter(HttpContext context, int seconds, IResult result)
+    {
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return result;
+    }
+}

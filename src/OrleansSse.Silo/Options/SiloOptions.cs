@@ -1,0 +1,14 @@
+namespace OrleansSse.Silo.Options;
+
+/// <summary>The silo's identity and backplane (configuration section <c>OrleansSse</c>).</summary>
+public sealed class SiloOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "OrleansSse";
+
+    /// <summary>This silo's name in logs and <c>/healthz</c>. Default: the machine name and process id.</summary>
+    public string SiloName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>Which backplane the silo uses.</summary>
+    public BackplaneOptions Backplane { get; set; } = new();
+}

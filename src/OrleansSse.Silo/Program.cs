@@ -1,0 +1,3 @@
+using OrleansSse.Silo;
+
+await SiloApplication.Build(args).RunAsync();

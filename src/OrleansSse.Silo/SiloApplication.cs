@@ -1,0 +1,90 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OrleansSse.Backplane;
+using OrleansSse.Connections;
+using OrleansSse.Grains;
+using OrleansSse.Metrics;
+using OrleansSse.Silo.Endpoints;
+using OrleansSse.Silo.Hosting;
+using OrleansSse.Silo.Http;
+using OrleansSse.Silo.Options;
+
+namespace OrleansSse.Silo;
+
+/// <summary>Builds a silo: the ASP.NET Core host with the broker's HTTP API and demo page.</summary>
+public static class SiloApplication
+{
+    /// <summary>
+    /// Builds the silo. Configuration, lowest priority first: <c>silo.json</c> (from the current
+    /// directory, or the file named by <c>--config</c> / <c>ORLEANSSSE_CONFIG</c>), environment
+    /// variables (<c>OrleansSse__Backplane__Redis=…</c>), command-line arguments.
+    /// <paramref name="configure"/> runs last, before <c>Build()</c>: add configuration or replace
+    /// services there (a registered <see cref="ISseBackplane"/> is used as is).
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        AddSiloJson(builder, args);
+        configure?.Invoke(builder);
+        AddServices(builder);
+
+        var app = builder.Build();
+        app.UseMiddleware<BackplaneUnavailableMiddleware>();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapStreamEndpoint();
+        app.MapPublishEndpoints();
+        app.MapGroupEndpoints();
+        app.MapClientEndpoints();
+        app.MapOperationsEndpoints();
+        return app;
+    }
+
+    private static void AddSiloJson(WebApplicationBuilder builder, string[] args)
+    {
+        var path = builder.Configuration["config"] ?? Environment.GetEnvironmentVariable("ORLEANSSSE_CONFIG");
+        var required = path is not null;
+        path ??= Path.Combine(Directory.GetCurrentDirectory(), "silo.json");
+        var sources = builder.Configuration.Sources;
+
+        // Lowest priority: environment variables and the command line override silo.json.
+        var json = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            Path = Path.GetFullPath(path),
+            Optional = !required,
+            ReloadOnChange = false,
+        };
+        json.ResolveFileProvider();
+        sources.Insert(0, json);
+        _ = args;
+    }
+
+    private static void AddServices(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration.GetSection(SiloOptions.Section);
+        services.Configure<SiloOptions>(config);
+        services.Configure<StreamOptions>(config.GetSection("Stream"));
+        services.Configure<RetentionOptions>(config.GetSection("Retention"));
+        services.Configure<LimitOptions>(config.GetSection("Limits"));
+
+        var silo = config.Get<SiloOptions>() ?? new SiloOptions();
+        if (silo.Backplane.UseRedis)
+        {
+            throw new InvalidOperationException("The Redis backplane is not available in this build.");
+        }
+
+        services.TryAddSingleton<ISseBackplane>(sp => new InMemoryBackplane(sp.GetRequiredService<IOptions<RetentionOptions>>().Value));
+        services.TryAddSingleton<ISseCluster>(sp => new SseCluster(sp.GetRequiredService<ISseBackplane>()));
+        services.TryAddSingleton<SseMetrics>();
+        services.TryAddSingleton<ConnectionRegistry>();
+        services.TryAddSingleton<ConnectionLimiter>();
+        services.AddHostedService<HeartbeatService>();
+        services.AddHostedService<DrainService>();
+        services.AddProblemDetails();
+    }
+}
