@@ -1,0 +1,335 @@
+using OrleansSse.Backplane;
+
+namespace OrleansSse.Tests.Backplane;
+
+/// <summary>
+/// The contract every <see cref="ISseBackplane"/> must meet, run against each implementation by a
+/// concrete subclass. "Silos" are backplane instances sharing one ordering domain: the in-memory
+/// backplane shares one instance; the Redis backplane connects several instances to one server.
+/// </summary>
+public abstract class BackplaneSpecification : IAsyncLifetime
+{
+    /// <summary>How long to wait for a message that must arrive.</summary>
+    protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private readonly List<IAsyncDisposable> _subscriptions = [];
+
+    /// <summary>Creates <paramref name="silos"/> backplane instances over one shared ordering domain, each with <paramref name="retention"/>.</summary>
+    protected abstract Task<ISseBackplane[]> CreateBackplanesAsync(int silos, RetentionOptions retention);
+
+    /// <inheritdoc />
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public virtual async Task DisposeAsync()
+    {
+        foreach (var subscription in _subscriptions)
+        {
+            await subscription.DisposeAsync();
+        }
+    }
+
+    /// <summary>A unique key so tests sharing a server do not see each other.</summary>
+    protected static string Unique(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..12];
+
+    private async Task<MessageSink> FollowAsync(ISseBackplane backplane, params SseTarget[] targets)
+    {
+        var sink = new MessageSink();
+        foreach (var target in targets)
+        {
+            _subscriptions.Add(await backplane.SubscribeAsync(target, sink.Add));
+        }
+
+        return sink;
+    }
+
+    [Fact]
+    public async Task SendOnOneSiloReachesTheClientFollowedOnAnother()
+    {
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions());
+        var client = SseTarget.Client(Unique("c"));
+        var sink = await FollowAsync(silos[1], client);
+
+        var receipt = await silos[0].PublishAsync(client, "greeting", "hello\nworld");
+
+        var message = await sink.NextAsync();
+        Assert.Equal((client, MessageKind.Event, "greeting", "hello\nworld"), (message.Target, message.Kind, message.Name, message.Data));
+        Assert.Equal(receipt.Cursor, message.Cursor);
+        Assert.Equal(1, receipt.Subscribers);
+    }
+
+    [Fact]
+    public async Task PublishToATargetNobodyFollowsReportsNoSubscribers()
+    {
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions());
+        var receipt = await silos[0].PublishAsync(SseTarget.Client(Unique("nobody")), "message", "x");
+        Assert.Equal(0, receipt.Subscribers);
+    }
+
+    [Fact]
+    public async Task OtherClientsDoNotReceiveADirectSend()
+    {
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions());
+        var alice = SseTarget.Client(Unique("alice"));
+        var bob = SseTarget.Client(Unique("bob"));
+        var bobSink = await FollowAsync(silos[1], bob);
+
+        await silos[0].PublishAsync(alice, "message", "for alice");
+        await silos[0].PublishAsync(bob, "message", "for bob");
+
+        Assert.Equal("for bob", (await bobSink.NextAsync()).Data);
+        Assert.True(bobSink.IsEmpty);
+    }
+
+    [Fact]
+    public async Task BroadcastReachesEverySiloOnce()
+    {
+        var silos = await CreateBackplanesAsync(3, new RetentionOptions());
+        var sinks = new List<MessageSink>();
+        foreach (var silo in silos)
+        {
+            sinks.Add(await FollowAsync(silo, SseTarget.All));
+        }
+
+        var marker = Unique("broadcast");
+        await silos[0].PublishAsync(SseTarget.All, "message", marker);
+        var after = Unique("after");
+        await silos[2].PublishAsync(SseTarget.All, "message", after);
+
+        foreach (var sink in sinks)
+        {
+            // Other tests may broadcast too when they share a server: look for ours, in order, once.
+            var ours = new List<string>();
+            while (!ours.Contains(after))
+            {
+                var m = await sink.NextAsync();
+                if (m.Data == marker || m.Data == after)
+                {
+                    ours.Add(m.Data);
+                }
+            }
+
+            Assert.Equal([marker, after], ours);
+        }
+    }
+
+    [Fact]
+    public async Task GroupMembershipIsSharedAndAnnouncedOnTheClientTarget()
+    {
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions());
+        var group = Unique("g");
+        var (alice, bob) = (Unique("alice"), Unique("bob"));
+        var aliceSink = await FollowAsync(silos[1], SseTarget.Client(alice));
+
+        var joined = await silos[0].AddToGroupAsync(group, alice);
+        await silos[0].AddToGroupAsync(group, bob);
+
+        var control = await aliceSink.NextAsync();
+        Assert.Equal((MessageKind.GroupJoined, group, joined), (control.Kind, control.Name, control.Position));
+        Assert.Equal(new[] { alice, bob }.Order(StringComparer.Ordinal), await silos[1].GetGroupMembersAsync(group));
+        Assert.Equal([group], await silos[1].GetClientGroupsAsync(alice));
+
+        var left = await silos[1].RemoveFromGroupAsync(group, alice);
+        var leftMessage = await aliceSink.NextAsync();
+        Assert.Equal((MessageKind.GroupLeft, group, left), (leftMessage.Kind, leftMessage.Name, leftMessage.Position));
+        Assert.True(left > joined);
+        Assert.Equal([bob], await silos[0].GetGroupMembersAsync(group));
+        Assert.Empty(await silos[0].GetClientGroupsAsync(alice));
+    }
+
+    [Fact]
+    public async Task GroupSendReachesTheSilosFollowingTheGroup()
+    {
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions());
+        var group = SseTarget.Group(Unique("g"));
+        var sink = await FollowAsync(silos[1], group);
+
+        await silos[0].PublishAsync(group, "update", "{\"v\":1}");
+
+        var m = await sink.NextAsync();
+        Assert.Equal((group, "update", "{\"v\":1}"), (m.Target, m.Name, m.Data));
+    }
+
+    [Fact]
+    public async Task LiveMessagesAcrossTargetsArriveInPositionOrder()
+    {
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions());
+        var client = SseTarget.Client(Unique("c"));
+        var group = SseTarget.Group(Unique("g"));
+        var sink = await FollowAsync(silos[1], client, group);
+
+        var publishers = Enumerable.Range(0, 4).Select(p => Task.Run(async () =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await silos[p % 2].PublishAsync(i % 2 == 0 ? client : group, "message", $"{p}:{i}");
+            }
+        }));
+        await Task.WhenAll(publishers);
+
+        var messages = await sink.TakeAsync(200);
+        var positions = messages.Select(m => m.Position).ToList();
+        Assert.Equal(positions.Order(), positions);
+        Assert.Equal(200, positions.Distinct().Count());
+        foreach (var p in Enumerable.Range(0, 4))
+        {
+            // Each publisher's own events keep its order.
+            var own = messages.Where(m => m.Data.StartsWith($"{p}:", StringComparison.Ordinal)).Select(m => int.Parse(m.Data[2..], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(Enumerable.Range(0, 50), own);
+        }
+    }
+
+    [Fact]
+    public async Task HistoryMergesClientGroupAndBroadcastAfterTheCursorInOrder()
+    {
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions());
+        var client = SseTarget.Client(Unique("c"));
+        var group = SseTarget.Group(Unique("g"));
+        var before = await silos[0].PublishAsync(client, "message", "before");
+        var published = new List<PublishReceipt>();
+        foreach (var (target, i) in new[] { client, group, SseTarget.All, client, group }.Select((t, i) => (t, i)))
+        {
+            published.Add(await silos[i % 2].PublishAsync(target, "message", $"m{i}"));
+        }
+
+        var history = await silos[1].ReadHistoryAsync([client, group, SseTarget.All], before.Cursor);
+
+        Assert.True(history.Recovered);
+        var ours = history.Events.Where(e => e.Target != SseTarget.All || e.Data == "m2").ToList();
+        Assert.Equal(["m0", "m1", "m2", "m3", "m4"], ours.Select(e => e.Data));
+        Assert.Equal(published.Select(p => p.Cursor), ours.Select(e => e.Cursor));
+        Assert.All(history.Events, e => Assert.True(e.Position > before.Cursor.Position));
+    }
+
+    [Fact]
+    public async Task HistoryListsEachTargetOnceEvenWhenAskedTwice()
+    {
+        var silos = await CreateBackplanesAsync(1, new RetentionOptions());
+        var client = SseTarget.Client(Unique("c"));
+        var start = await silos[0].GetCurrentAsync();
+        await silos[0].PublishAsync(client, "message", "once");
+
+        var history = await silos[0].ReadHistoryAsync([client, client], start);
+
+        Assert.Equal(["once"], history.Events.Select(e => e.Data));
+    }
+
+    [Fact]
+    public async Task HistoryTrimmedByCountIsNotRecovered()
+    {
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions { MaxEventsPerStream = 3 });
+        var client = SseTarget.Client(Unique("c"));
+        var receipts = new List<PublishReceipt>();
+        for (var i = 0; i < 6; i++)
+        {
+            receipts.Add(await silos[0].PublishAsync(client, "message", $"e{i}"));
+        }
+
+        var tooOld = await silos[1].ReadHistoryAsync([client], receipts[0].Cursor);
+        Assert.False(tooOld.Recovered);
+        Assert.Equal(["e3", "e4", "e5"], tooOld.Events.Select(e => e.Data));
+
+        var recent = await silos[1].ReadHistoryAsync([client], receipts[2].Cursor);
+        Assert.True(recent.Recovered);
+        Assert.Equal(["e3", "e4", "e5"], recent.Events.Select(e => e.Data));
+    }
+
+    [Fact]
+    public async Task HistoryOlderThanMaxAgeIsNotRecovered()
+    {
+        var maxAge = TimeSpan.FromMilliseconds(300);
+        var silos = await CreateBackplanesAsync(1, new RetentionOptions { MaxAge = maxAge });
+        var client = SseTarget.Client(Unique("c"));
+        var start = await silos[0].GetCurrentAsync();
+        await silos[0].PublishAsync(client, "message", "old");
+
+        // Ageing out is the behaviour under test: let the event grow older than MaxAge.
+        await Task.Delay(maxAge * 2);
+        await silos[0].PublishAsync(client, "message", "new");
+
+        var history = await silos[0].ReadHistoryAsync([client], start);
+        Assert.False(history.Recovered);
+        Assert.Equal(["new"], history.Events.Select(e => e.Data));
+    }
+
+    [Fact]
+    public async Task CursorFromAnotherEpochIsNotRecovered()
+    {
+        var silos = await CreateBackplanesAsync(1, new RetentionOptions());
+        var client = SseTarget.Client(Unique("c"));
+        await silos[0].PublishAsync(client, "message", "x");
+
+        var history = await silos[0].ReadHistoryAsync([client], new EventCursor("otherepoch", 0));
+
+        Assert.False(history.Recovered);
+        Assert.Empty(history.Events);
+    }
+
+    [Fact]
+    public async Task CursorFromTheFutureIsNotRecovered()
+    {
+        var silos = await CreateBackplanesAsync(1, new RetentionOptions());
+        var current = await silos[0].GetCurrentAsync();
+
+        var history = await silos[0].ReadHistoryAsync([SseTarget.All], current with { Position = current.Position + 1000 });
+
+        Assert.False(history.Recovered);
+    }
+
+    [Fact]
+    public async Task SilosShareOneEpochAndOneSequence()
+    {
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions());
+        var a = await silos[0].PublishAsync(SseTarget.Client(Unique("c")), "message", "a");
+        var b = await silos[1].PublishAsync(SseTarget.Client(Unique("c")), "message", "b");
+        var current = await silos[0].GetCurrentAsync();
+
+        Assert.Equal(a.Cursor.Epoch, b.Cursor.Epoch);
+        Assert.Equal(a.Cursor.Epoch, current.Epoch);
+        Assert.True(b.Cursor.Position > a.Cursor.Position);
+        Assert.True(current.Position >= b.Cursor.Position);
+    }
+
+    [Fact]
+    public async Task ClientIsOnlineOnlyWhileSomeSiloFollowsIt()
+    {
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions());
+        var id = Unique("c");
+        Assert.False(await silos[0].IsOnlineAsync(id));
+
+        var subscription = await silos[1].SubscribeAsync(SseTarget.Client(id), _ => { });
+        Assert.True(await silos[0].IsOnlineAsync(id));
+
+        await subscription.DisposeAsync();
+        Assert.False(await silos[0].IsOnlineAsync(id));
+    }
+
+    [Fact]
+    public async Task DisconnectIsAnnouncedOnTheClientTarget()
+    {
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions());
+        var id = Unique("c");
+        var sink = await FollowAsync(silos[1], SseTarget.Client(id));
+
+        await silos[0].DisconnectAsync(id);
+
+        Assert.Equal(MessageKind.Disconnect, (await sink.NextAsync()).Kind);
+    }
+
+    [Fact]
+    public async Task NothingArrivesAfterUnsubscribing()
+    {
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions());
+        var (first, second) = (SseTarget.Client(Unique("c")), SseTarget.Client(Unique("d")));
+        var sink = new MessageSink();
+        var subscription = await silos[1].SubscribeAsync(first, sink.Add);
+        await silos[1].SubscribeAsync(second, sink.Add).ContinueWith(t => _subscriptions.Add(t.Result), TaskScheduler.Default);
+
+        await subscription.DisposeAsync();
+        await silos[0].PublishAsync(first, "message", "gone");
+        await silos[0].PublishAsync(second, "message", "marker");
+
+        Assert.Equal("marker", (await sink.NextAsync()).Data);
+        Assert.True(sink.IsEmpty);
+    }
+}

@@ -1,0 +1,143 @@
+using System.IO.Pipelines;
+using System.Text;
+using OrleansSse.Connections;
+using OrleansSse.Metrics;
+
+namespace OrleansSse.Tests.Connections;
+
+public sealed class SseConnectionTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private static (SseConnection Connection, SseMetrics Metrics) Create(int capacity = 16, SlowConsumerPolicy policy = SlowConsumerPolicy.Disconnect)
+    {
+        var metrics = new SseMetrics();
+        var options = new StreamOptions { QueueCapacity = capacity, SlowConsumerPolicy = policy };
+        return (new SseConnection("c", "127.0.0.1", options, metrics), metrics);
+    }
+
+    private static Frame Frame(long position) =>
+        new(position, Encoding.ASCII.GetBytes($"id: e-{position}\ndata: {position}\n\n"));
+
+    private static async Task<string> ReadUntilAsync(PipeReader reader, string marker)
+    {
+        var text = new StringBuilder();
+        while (!text.ToString().Contains(marker, StringComparison.Ordinal))
+        {
+            var result = await reader.ReadAsync().AsTask().WaitAsync(Timeout);
+            foreach (var segment in result.Buffer)
+            {
+                text.Append(Encoding.ASCII.GetString(segment.Span));
+            }
+
+            reader.AdvanceTo(result.Buffer.End);
+        }
+
+        return text.ToString();
+    }
+
+    [Fact]
+    public async Task Release_MergesHistoryAndParkedLiveFrames_InOrderWithoutDuplicates()
+    {
+        var (connection, _) = Create();
+        connection.SetCursor("e", 1);
+        connection.Offer(Frame(4));          // live, parked while held
+        connection.Offer(Frame(3));
+        connection.Offer(Frame(1));          // at the cursor: already seen
+        connection.Start("first\n\n"u8.ToArray());
+        connection.Release([Frame(2), Frame(3)]);
+        connection.Offer(Frame(5));
+        connection.Offer(Frame(5));          // duplicate live copy
+
+        var pipe = new Pipe();
+        using var cts = new CancellationTokenSource();
+        var run = connection.RunAsync(pipe.Writer, cts.Token);
+        var text = await ReadUntilAsync(pipe.Reader, "data: 5\n\n");
+        await cts.CancelAsync();
+        await run.WaitAsync(Timeout);
+
+        Assert.Equal("first\n\n" + string.Concat(new[] { 2, 3, 4, 5 }.Select(p => $"id: e-{p}\ndata: {p}\n\n")), text);
+    }
+
+    [Fact]
+    public void NestedHolds_WriteNothingUntilTheLastRelease()
+    {
+        var (connection, _) = Create();
+        connection.Start("first\n\n"u8.ToArray());
+        connection.Release([]);
+        connection.Hold();
+        connection.Hold();
+        connection.Offer(Frame(2));
+        connection.Release([Frame(1)]);
+        Assert.Equal(0, connection.LastPosition);
+
+        connection.Release([]);
+        Assert.Equal(2, connection.LastPosition);
+    }
+
+    [Fact]
+    public void QueueBoundHit_DisconnectPolicy_ClosesAndCountsTheDrops()
+    {
+        var (connection, metrics) = Create(capacity: 4);
+        connection.Start("first\n\n"u8.ToArray());
+        connection.Release([]);
+        for (var i = 1; i <= 10; i++)
+        {
+            connection.Offer(Frame(i));
+        }
+
+        Assert.Equal(CloseReason.SlowConsumer, connection.CloseReason);
+        Assert.Equal(1, metrics.SlowConsumerDisconnects);
+        Assert.True(SpinWait.SpinUntil(() => connection.Closed.IsCancellationRequested, Timeout));
+    }
+
+    [Fact]
+    public void QueueBoundHit_DropNewestPolicy_KeepsTheConnection()
+    {
+        var (connection, metrics) = Create(capacity: 4, SlowConsumerPolicy.DropNewest);
+        connection.Start("first\n\n"u8.ToArray());
+        connection.Release([]);
+        for (var i = 1; i <= 10; i++)
+        {
+            connection.Offer(Frame(i));
+        }
+
+        Assert.Equal(CloseReason.None, connection.CloseReason);
+        Assert.Equal(0, metrics.SlowConsumerDisconnects);
+        Assert.Equal(3, connection.LastPosition); // "first" plus 3 events fill the bound of 4
+    }
+
+    [Fact]
+    public async Task Draining_WritesWhatIsQueuedThenTheRetryHintThenEnds()
+    {
+        var (connection, _) = Create();
+        connection.Start("first\n\n"u8.ToArray());
+        connection.Release([Frame(1)]);
+        connection.Close(CloseReason.Draining, SseEncoder.Retry(500));
+
+        var pipe = new Pipe();
+        await connection.RunAsync(pipe.Writer, CancellationToken.None).WaitAsync(Timeout);
+        await pipe.Writer.CompleteAsync();
+        var text = await ReadUntilAsync(pipe.Reader, "retry: 500\n\n");
+
+        Assert.Equal("first\n\nid: e-1\ndata: 1\n\nretry: 500\n\n", text);
+    }
+
+    [Fact]
+    public async Task Heartbeat_IsQueuedOnlyWhenStartedAndIdle()
+    {
+        var (connection, _) = Create();
+        connection.Heartbeat(); // not started: nothing may precede the connected event
+        connection.Start("first\n\n"u8.ToArray());
+        connection.Release([]);
+
+        var pipe = new Pipe();
+        using var cts = new CancellationTokenSource();
+        var run = connection.RunAsync(pipe.Writer, cts.Token);
+        Assert.Equal("first\n\n", await ReadUntilAsync(pipe.Reader, "first\n\n"));
+        connection.Heartbeat();
+        Assert.Equal(": heartbeat\n\n", await ReadUntilAsync(pipe.Reader, "heartbeat"));
+        await cts.CancelAsync();
+        await run.WaitAsync(Timeout);
+    }
+}
