@@ -90,7 +90,7 @@ internal sealed partial class TestSilo : IAsyncDisposable
     }
 
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) =>
-        await Http.SendAsync(request).WaitAsync(TimeSpan.FromSeconds(15));
+        await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(TimeSpan.FromSeconds(15));
 
     /// <summary>Publishes <c>{"client_id","event","data"}</c> with a valid publisher key and expects 202.</summary>
     public async Task SendAsync(string clientId, string eventName, string data, string? key = PublisherKey)
