@@ -23,6 +23,7 @@ internal sealed record BenchResult
     public double DurationSeconds { get; init; }
     public long Published { get; init; }
     public long PublishErrors { get; init; }
+    public double PublishSeconds { get; init; }
     public double PublishesPerSecond { get; init; }
     public double PublishRttP50Ms { get; init; }
     public double PublishRttP99Ms { get; init; }
@@ -39,6 +40,12 @@ internal sealed record BenchResult
     public double LoadGenCpuPercent { get; init; }
     public double SiloCpuPercent { get; init; }
 
+    /// <summary>Every process on the machine together; minus silo and load generator = other load.</summary>
+    public double MachineCpuPercent { get; init; }
+
+    /// <summary>CPU of everything but the silo and the load generator (other tenants of the machine).</summary>
+    public double OtherCpuPercent => Math.Max(0, MachineCpuPercent - SiloCpuPercent - LoadGenCpuPercent);
+
     /// <summary>The end-of-run table: one line per measure.</summary>
     public string ToTable()
     {
@@ -49,11 +56,11 @@ internal sealed record BenchResult
             ("connect", $"{ConnectSeconds:F2} s total, p50 {ConnectP50Ms:F1} ms, p99 {ConnectP99Ms:F1} ms"),
             ("silo RSS", $"{SiloRssBeforeKb / 1024.0:F1} MiB → {SiloRssConnectedKb / 1024.0:F1} MiB connected → {SiloRssEndKb / 1024.0:F1} MiB end"),
             ("RSS per connection", $"{SiloRssPerConnectionBytes / 1024:F1} KiB"),
-            ("published", $"{Published:N0} ({PublishErrors} errors) at {PublishesPerSecond:N0}/s, rtt p50 {PublishRttP50Ms:F2} ms p99 {PublishRttP99Ms:F2} ms"),
+            ("published", $"{Published:N0} ({PublishErrors} errors) in {PublishSeconds:F1} s = {PublishesPerSecond:N0}/s, rtt p50 {PublishRttP50Ms:F2} ms p99 {PublishRttP99Ms:F2} ms"),
             ("deliveries", $"{Delivered:N0} of {Expected:N0} expected in {DeliverySeconds:F1} s = {DeliveriesPerSecond:N0}/s"),
             ("lost / duplicates", $"{Lost:N0} / {Duplicates:N0}"),
             ("latency", $"p50 {LatencyP50Ms:F2} ms  p99 {LatencyP99Ms:F2} ms  p99.9 {LatencyP999Ms:F2} ms  max {LatencyMaxMs:F2} ms"),
-            ("CPU (% of one core)", $"silo {SiloCpuPercent:F0} %, load generator {LoadGenCpuPercent:F0} % ({Cores} cores)"),
+            ("CPU (% of one core)", $"silo {SiloCpuPercent:F0} %, load generator {LoadGenCpuPercent:F0} %, other {OtherCpuPercent:F0} % of {Cores * 100} %"),
         };
         var width = rows.Max(r => r.Item1.Length);
         return string.Join('\n', rows.Select(r => $"{r.Item1.PadRight(width)} | {r.Item2}"));

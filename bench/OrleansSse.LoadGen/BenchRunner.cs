@@ -18,26 +18,31 @@ internal sealed class BenchRunner(LoadOptions options)
         {
             var siloBefore = ProcessSample.Read(options.Pids);
             var selfBefore = ProcessSample.Self();
+            var machineBefore = MachineSample.Read();
             await fleet.OpenAsync();
             var connectSeconds = Stopwatch.GetElapsedTime(selfBefore.Timestamp).TotalSeconds;
             progress.Phase = "hold";
             await Task.Delay(TimeSpan.FromSeconds(options.Scenario == "idle" ? options.HoldSeconds : 1));
             var siloConnected = ProcessSample.Read(options.Pids);
             var selfConnected = ProcessSample.Self();
+            var machineConnected = MachineSample.Read();
             var held = fleet.Held;
 
             var publishStart = Stopwatch.GetTimestamp();
+            var publishingSeconds = 0.0;
             if (options.Scenario != "idle")
             {
                 progress.Phase = "publish";
                 using var publisher = new Publisher(options, stats, fleet.Connections);
                 await publisher.RunAsync();
+                publishingSeconds = Stopwatch.GetElapsedTime(publishStart).TotalSeconds;
                 progress.Phase = "drain";
                 await DrainAsync(stats, fleet);
             }
             var publishSeconds = Stopwatch.GetElapsedTime(publishStart).TotalSeconds;
             var siloEnd = ProcessSample.Read(options.Pids);
             var selfEnd = ProcessSample.Self();
+            var machineEnd = MachineSample.Read();
             var idle = options.Scenario == "idle";
             var result = Measure(stats, fleet, held) with
             {
@@ -46,7 +51,11 @@ internal sealed class BenchRunner(LoadOptions options)
                 SiloRssConnectedKb = siloConnected.RssKb,
                 SiloRssEndKb = siloEnd.RssKb,
                 SiloRssPerConnectionBytes = held == 0 ? 0 : (siloConnected.RssKb - siloBefore.RssKb) * 1024.0 / held,
-                PublishesPerSecond = idle ? 0 : stats.Published / Math.Min(publishSeconds, options.DurationSeconds),
+                PublishSeconds = publishingSeconds,
+                PublishesPerSecond = idle ? 0 : stats.Published / publishingSeconds,
+                MachineCpuPercent = idle
+                    ? MachineSample.BusyPercent(machineBefore, machineConnected, Stopwatch.GetElapsedTime(selfBefore.Timestamp, selfConnected.Timestamp).TotalSeconds)
+                    : MachineSample.BusyPercent(machineConnected, machineEnd, publishSeconds),
                 LoadGenCpuPercent = idle ? ProcessSample.CpuPercent(selfBefore, selfConnected) : ProcessSample.CpuPercent(selfConnected, selfEnd),
                 SiloCpuPercent = idle ? ProcessSample.CpuPercent(siloBefore, siloConnected) : ProcessSample.CpuPercent(siloConnected, siloEnd),
                 DeliverySeconds = idle ? 0 : DeliverySeconds(fleet, publishStart),
