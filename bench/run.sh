@@ -111,7 +111,7 @@ if [[ $QUICK == 1 ]]; then
   for sys in $SYSTEMS; do start "$sys" $(cmd_of "$sys"); warm "$sys"; done
   scenario idle-500          idle      -n 500  --hold 2
   scenario broadcast-500x20  broadcast -n 500  --rate 20 --duration 5
-  scenario targeted-200x20   targeted  -n 200  --rate 20 --duration 5 --workers 32
+  scenario targeted-200x20   targeted  -n 200  --rate 20 --duration 5 --workers 64
 else
   scenario idle-1k           idle      -n 1000  --hold 5
   scenario idle-5k           idle      -n 5000  --hold 5
@@ -119,8 +119,8 @@ else
   scenario broadcast-1kx50   broadcast -n 1000  --rate 50 --duration 20
   scenario broadcast-10kx10  broadcast -n 10000 --rate 10 --duration 20
   scenario broadcast-10k-max broadcast -n 10000 --rate 0  --duration 20
-  scenario targeted-1kx20    targeted  -n 1000  --rate 20 --duration 20 --workers 32
-  cross_silo cross-1kx20     targeted  -n 1000  --rate 20 --duration 20 --workers 32
+  scenario targeted-1kx20    targeted  -n 1000  --rate 20 --duration 20 --workers 64
+  cross_silo cross-1kx20     targeted  -n 1000  --rate 20 --duration 20 --workers 64
 fi
 
 $LOADGEN report "${RESULTS[@]}" | tee "$OUT/results.md"
