@@ -1,4 +1,5 @@
 using OrleansSse.Testing;
+using Xunit.Abstractions;
 
 namespace OrleansSse.Silo.Tests;
 
@@ -8,7 +9,7 @@ public sealed class SlowConsumerCollection;
 
 /// <summary>A client that never reads is cut off at its queue bound; others keep up; memory stays bounded.</summary>
 [Collection(nameof(SlowConsumerTests))]
-public sealed class SlowConsumerTests
+public sealed class SlowConsumerTests(ITestOutputHelper output)
 {
     private const int QueueCapacity = 16;
     private const int EventBytes = 32 * 1024;
@@ -62,6 +63,7 @@ public sealed class SlowConsumerTests
         Assert.True(await silo.ReadMetricAsync("orleanssse_frames_dropped_total") >= 0);
         var after = GC.GetTotalMemory(forceFullCollection: true);
         peak = Math.Max(peak, after);
+        output.WriteLine($"managed memory: baseline {baseline / 1024 / 1024} MB, peak {peak / 1024 / 1024} MB, after {after / 1024 / 1024} MB");
         Assert.True(peak - baseline < MemoryBound, $"managed memory grew by {(peak - baseline) / 1024 / 1024} MB while {(long)Events * EventBytes / 1024 / 1024} MB passed through");
 
         // The reader that kept up is still live.
