@@ -183,4 +183,29 @@ public sealed class DeliveryTests
         Assert.True(result.Online);
         Assert.Equal(new SseTestEvent("note", "via grain", result.Id), await amy.NextAsync(Wait.Timeout));
     }
+
+    [Fact]
+    public async Task ConcurrentPublishersDeliverEveryEventOnceInIdOrder()
+    {
+        await using var cluster = await SseTestCluster.StartAsync(new SseTestClusterOptions { Silos = 2 });
+        await using var target = await cluster.ConnectAsync(1, "target", ["g"]);
+
+        var publishers = Enumerable.Range(0, 4).Select(p => Task.Run(async () =>
+        {
+            var api = new SiloApi(cluster.Silos[p % 2].Http);
+            var ids = new List<string>();
+            for (var i = 0; i < 25; i++)
+            {
+                ids.Add(i % 2 == 0 ? (await api.SendAsync("target", $"p{p}-{i}")).Id : await api.GroupSendAsync("g", $"p{p}-{i}"));
+            }
+
+            return ids;
+        })).ToArray();
+        var sent = (await Task.WhenAll(publishers)).SelectMany(ids => ids).ToList();
+
+        var received = await target.CollectAsync(sent.Count, Wait.Timeout);
+        var positions = received.Select(e => EventCursor.TryParse(e.Id, out var c) ? c.Position : -1).ToList();
+        Assert.Equal(positions.Order(), positions);
+        Assert.Equal(sent.Order(StringComparer.Ordinal), received.Select(e => e.Id!).Order(StringComparer.Ordinal));
+    }
 }

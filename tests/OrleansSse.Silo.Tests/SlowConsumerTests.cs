@@ -3,10 +3,6 @@ using Xunit.Abstractions;
 
 namespace OrleansSse.Silo.Tests;
 
-/// <summary>Process-wide memory is measured here, so nothing else runs alongside.</summary>
-[CollectionDefinition(nameof(SlowConsumerTests), DisableParallelization = true)]
-public sealed class SlowConsumerCollection;
-
 /// <summary>A client that never reads is cut off at its queue bound; others keep up; memory stays bounded.</summary>
 [Collection(nameof(SlowConsumerTests))]
 public sealed class SlowConsumerTests(ITestOutputHelper output)

@@ -86,4 +86,16 @@ public sealed class TwoSiloTests
         Assert.NotEqual(cluster.Silos[0].BaseAddress, added.BaseAddress);
         Assert.Equal(id, (await client.NextAsync(Wait.Timeout)).Id);
     }
+
+    [Fact]
+    public async Task DisconnectThroughTheClientGrainEndsItsStreamOnAnotherSilo()
+    {
+        await using var cluster = await SseTestCluster.StartAsync(new SseTestClusterOptions { Silos = 2 });
+        await using var c = await cluster.ConnectAsync(1, "c");
+
+        await cluster.Client.GetClient("c").DisconnectAsync();
+
+        await c.Closed.WaitAsync(Wait.Timeout);
+        await Assert.ThrowsAsync<TimeoutException>(() => c.NextAsync(Wait.Timeout));
+    }
 }
