@@ -18,6 +18,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     private volatile string? _interactiveFailure;
     private volatile string? _subscriptionFailure;
     private int _probing;
+    private int _disposed;
 
     public RedisConnection(RedisBackplaneOptions options, RedisKeys keys, ILogger logger)
     {
@@ -78,6 +79,11 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -89,8 +95,6 @@ internal sealed class RedisConnection : IAsyncDisposable
         {
             // Nothing to close.
         }
-
-        _stopping.Dispose();
     }
 
     private static bool IsUnavailable(Exception ex) => ex is RedisConnectionException or RedisTimeoutException
