@@ -19,6 +19,10 @@ namespace OrleansSse.Redis;
 /// Configure Redis with <c>maxmemory-policy noeviction</c>: an evicted sequence or epoch key would
 /// break ordering. When Redis loses its data, a new epoch starts and older cursors resume with
 /// <c>recovered: false</c>. Age-based trimming uses this process's clock; silos' clocks should agree.
+/// Every operation is bounded by <see cref="RedisBackplaneOptions.OperationTimeout"/>: when Redis
+/// is unreachable it fails at once; when Redis accepted the command but did not answer in time,
+/// the <see cref="BackplaneUnavailableException"/> cannot promise that nothing happened (a publish
+/// may still have been applied). Needs Redis 6.2 or later (<c>XTRIM MINID</c>, exclusive <c>XRANGE</c>).
 /// </remarks>
 public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
 {

@@ -73,7 +73,10 @@ internal sealed class RedisConnection : IAsyncDisposable
         catch (Exception ex) when (IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
         {
             RedisBackplaneLog.OperationFailed(_logger, operation, ex);
-            throw new BackplaneUnavailableException($"The Redis backplane is unavailable ({operation}): {ex.Message}", ex);
+            var outcome = ex is TimeoutException or RedisTimeoutException
+                ? $"Redis did not answer within {_options.OperationTimeout.TotalSeconds:0.###} s; the command may still have run"
+                : ex.Message;
+            throw new BackplaneUnavailableException($"The Redis backplane is unavailable ({operation}): {outcome}", ex);
         }
     }
 

@@ -43,6 +43,21 @@ public sealed class RedisFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UnresponsiveRedisMakesOperationsFailWithinTheOperationTimeout()
+    {
+        await using var silos = await BackplaneSet.CreateAsync(_redis, 1);
+        await _redis.SetPausedAsync(true);
+
+        var watch = Stopwatch.StartNew();
+        await Assert.ThrowsAsync<BackplaneUnavailableException>(() => silos[0].PublishAsync(SseTarget.All, "n", "1"));
+        await Assert.ThrowsAsync<BackplaneUnavailableException>(() => silos[0].ReadHistoryAsync([SseTarget.All], new EventCursor("e", 0)));
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"took {watch.Elapsed}");
+        await _redis.SetPausedAsync(false);
+        await silos[0].PublishAsync(SseTarget.All, "n", "2");
+    }
+
+    [Fact]
     public async Task BackplaneStartedWhileRedisIsDownConnectsWhenRedisComesUp()
     {
         await _redis.StopAsync(keepData: false);

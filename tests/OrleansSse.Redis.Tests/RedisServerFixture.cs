@@ -95,6 +95,11 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
             return;
         }
 
+        if (!_process.HasExited)
+        {
+            await SetPausedAsync(false);
+        }
+
         if (keepData && !_process.HasExited)
         {
             Send("SHUTDOWN SAVE");
@@ -114,6 +119,14 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
                 File.Delete(file);
             }
         }
+    }
+
+    /// <summary>Freezes (SIGSTOP) or thaws (SIGCONT) the server: connections stay open but nothing answers.</summary>
+    public async Task SetPausedAsync(bool paused)
+    {
+        var pid = _process?.Id ?? throw new InvalidOperationException("redis-server is not running.");
+        using var kill = Process.Start("/bin/kill", [paused ? "-STOP" : "-CONT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync().WaitAsync(StartTimeout);
     }
 
     /// <summary>Stops and starts again on the same port.</summary>

@@ -7,7 +7,9 @@
 -- Later versions may append fields; readers ignore fields they do not know.
 
 local function field(s)
-  s = tostring(s)
+  if type(s) == 'number' then
+    s = string.format('%d', s)
+  end
   return #s .. ':' .. s
 end
 
@@ -25,6 +27,11 @@ local function ensure_epoch(epoch_key, new_epoch)
     redis.call('SET', epoch_key, epoch)
   end
   return epoch
+end
+
+-- Stream entry id of a position. string.format keeps large positions out of exponent notation.
+local function entry_id(pos)
+  return string.format('%d-0', pos)
 end
 
 local function entry_position(id)

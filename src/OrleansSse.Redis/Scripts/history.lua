@@ -24,7 +24,7 @@ for i = 3, #KEYS, 2 do
       trimmed = last
     end
   else
-    local entries = redis.call('XRANGE', stream, '(' .. after .. '-0', '+')
+    local entries = redis.call('XRANGE', stream, '(' .. entry_id(after), '+')
     for j = 1, #entries do
       local pos = entry_position(entries[j][1])
       local fields = entries[j][2]

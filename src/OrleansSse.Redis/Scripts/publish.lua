@@ -8,36 +8,33 @@ local epoch = ensure_epoch(KEYS[1], ARGV[1])
 local pos = redis.call('INCR', KEYS[2])
 local now = tonumber(ARGV[7])
 local stream = KEYS[3]
-redis.call('XADD', stream, pos .. '-0', 'n', ARGV[5], 'd', ARGV[6], 't', ARGV[7])
+redis.call('XADD', stream, entry_id(pos), 'n', ARGV[5], 'd', ARGV[6], 't', ARGV[7])
 
-local trimmed = 0
-
--- By count: drop the oldest entries beyond the bound.
+-- Trim: the entries beyond the count bound, then a bounded batch of entries older than max age.
+-- One XRANGE covers both in the common case (the excess, if any, plus the oldest entry kept).
 local max_len = tonumber(ARGV[8])
-local len = redis.call('XLEN', stream)
-if len > max_len then
-  local old = redis.call('XRANGE', stream, '-', '+', 'COUNT', len - max_len)
-  trimmed = entry_position(old[#old][1])
-  redis.call('XTRIM', stream, 'MINID', (trimmed + 1) .. '-0')
-end
-
--- By age: drop a bounded batch of the oldest entries older than max age.
 local min_ts = now - tonumber(ARGV[9])
-local head = redis.call('XRANGE', stream, '-', '+', 'COUNT', tonumber(ARGV[12]))
-local cut = 0
-for i = 1, #head do
-  local ts = tonumber(entry_field(head[i][2], 't') or '0')
-  if ts < min_ts then
-    cut = entry_position(head[i][1])
-  else
-    break
+local excess = redis.call('XLEN', stream) - max_len
+if excess < 0 then
+  excess = 0
+end
+local head = redis.call('XRANGE', stream, '-', '+', 'COUNT', excess + 1)
+local trimmed = 0
+if excess > 0 then
+  trimmed = entry_position(head[excess][1])
+end
+if tonumber(entry_field(head[excess + 1][2], 't') or '0') < min_ts then
+  local batch = redis.call('XRANGE', stream, '(' .. entry_id(trimmed), '+', 'COUNT', tonumber(ARGV[12]))
+  for i = 1, #batch do
+    if tonumber(entry_field(batch[i][2], 't') or '0') < min_ts then
+      trimmed = entry_position(batch[i][1])
+    else
+      break
+    end
   end
 end
-if cut > 0 then
-  redis.call('XTRIM', stream, 'MINID', (cut + 1) .. '-0')
-  if cut > trimmed then
-    trimmed = cut
-  end
+if trimmed > 0 then
+  redis.call('XTRIM', stream, 'MINID', entry_id(trimmed + 1))
 end
 
 if trimmed > 0 then
