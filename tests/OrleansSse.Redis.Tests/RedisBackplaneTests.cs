@@ -37,6 +37,37 @@ public sealed class RedisBackplaneTests(RedisServerFixture redis) : IClassFixtur
     }
 
     [Fact]
+    public async Task DisposingOneOfTwoSubscriptionsOnATargetKeepsTheOther()
+    {
+        await using var silos = await BackplaneSet.CreateAsync(redis, 2);
+        var first = new Inbox();
+        var second = new Inbox();
+        var subscription = await silos[1].SubscribeAsync(SseTarget.Group("g"), first.Add);
+        await using var kept = await silos[1].SubscribeAsync(SseTarget.Group("g"), second.Add);
+        await subscription.DisposeAsync();
+
+        var receipt = await silos[0].PublishAsync(SseTarget.Group("g"), "n", "1");
+
+        Assert.Equal(1, receipt.Subscribers);
+        Assert.Equal("1", (await second.NextAsync()).Data);
+        Assert.False(first.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task ThrowingSubscriberDoesNotStopDelivery()
+    {
+        await using var silos = await BackplaneSet.CreateAsync(redis, 1);
+        var inbox = new Inbox();
+        await using var bad = await silos[0].SubscribeAsync(SseTarget.All, _ => throw new InvalidOperationException("boom"));
+        await using var good = await silos[0].SubscribeAsync(SseTarget.All, inbox.Add);
+
+        await silos[0].PublishAsync(SseTarget.All, "n", "1");
+        await silos[0].PublishAsync(SseTarget.All, "n", "2");
+
+        Assert.Equal(["1", "2"], (await inbox.TakeAsync(2)).Select(m => m.Data));
+    }
+
+    [Fact]
     public async Task ConcurrentPublishersAreDeliveredInPositionOrderAcrossSubscriptions()
     {
         await using var silos = await BackplaneSet.CreateAsync(redis, 3);
