@@ -72,9 +72,20 @@ public sealed class RedisBackplaneTests(RedisServerFixture redis) : IClassFixtur
     {
         await using var silos = await BackplaneSet.CreateAsync(redis, 3);
         var inbox = new Inbox();
-        await using var all = await silos[2].SubscribeAsync(SseTarget.All, inbox.Add);
-        await using var group = await silos[2].SubscribeAsync(SseTarget.Group("g"), inbox.Add);
-        await using var client = await silos[2].SubscribeAsync(SseTarget.Client("c"), inbox.Add);
+        var running = 0;
+        var overlapped = false;
+        void Handler(BackplaneMessage message)
+        {
+            // A little work per message, so that handlers running concurrently would show.
+            overlapped |= Interlocked.Increment(ref running) > 1;
+            Thread.SpinWait(20_000);
+            inbox.Add(message);
+            Interlocked.Decrement(ref running);
+        }
+
+        await using var all = await silos[2].SubscribeAsync(SseTarget.All, Handler);
+        await using var group = await silos[2].SubscribeAsync(SseTarget.Group("g"), Handler);
+        await using var client = await silos[2].SubscribeAsync(SseTarget.Client("c"), Handler);
         SseTarget[] targets = [SseTarget.All, SseTarget.Group("g"), SseTarget.Client("c")];
         const int PerPublisher = 150;
 
@@ -88,6 +99,7 @@ public sealed class RedisBackplaneTests(RedisServerFixture redis) : IClassFixtur
 
         var received = await inbox.TakeAsync(2 * PerPublisher);
         var positions = received.Select(m => m.Position).ToList();
+        Assert.False(overlapped, "handlers ran concurrently");
         Assert.Equal(positions.Order(), positions);
         Assert.Equal(positions.Count, positions.Distinct().Count());
         for (var p = 0; p < 2; p++)
