@@ -75,9 +75,19 @@ public static class SiloApplication
         services.Configure<LimitOptions>(config.GetSection("Limits"));
 
         var silo = config.Get<SiloOptions>() ?? new SiloOptions();
-        if (silo.Backplane.UseRedis)
+        if (silo.Backplane.UseRedis && !services.Any(s => s.ServiceType == typeof(ISseBackplane)))
         {
-            throw new InvalidOperationException("The Redis backplane is not available in this build.");
+            if (string.IsNullOrWhiteSpace(silo.Backplane.Redis))
+            {
+                throw new InvalidOperationException("OrleansSse:Backplane:Kind is Redis but OrleansSse:Backplane:Redis (the connection string) is empty.");
+            }
+
+            var retention = config.GetSection("Retention").Get<RetentionOptions>() ?? new RetentionOptions();
+            services.AddRedisBackplane(silo.Backplane.Redis, redis =>
+            {
+                redis.KeyPrefix = silo.Backplane.KeyPrefix;
+                redis.Retention = retention;
+            });
         }
 
         services.TryAddSingleton<ISseBackplane>(sp => new InMemoryBackplane(sp.GetRequiredService<IOptions<RetentionOptions>>().Value));

@@ -12,7 +12,8 @@ public sealed class InMemoryBackplane : ISseBackplane
     private readonly RetentionOptions _retention;
     private readonly TimeProvider _time;
     private readonly Dictionary<SseTarget, InMemoryStream> _streams = [];
-    private readonly Dictionary<SseTarget, List<Action<BackplaneMessage>>> _subscribers = [];
+    // Copy-on-write arrays: a handler may unsubscribe (even synchronously) while a message is delivered.
+    private readonly Dictionary<SseTarget, Action<BackplaneMessage>[]> _subscribers = [];
     private readonly Dictionary<string, SortedSet<string>> _groupMembers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedSet<string>> _clientGroups = new(StringComparer.Ordinal);
     private long _position;
@@ -97,7 +98,7 @@ public sealed class InMemoryBackplane : ISseBackplane
     {
         lock (_gate)
         {
-            return Task.FromResult(_subscribers.TryGetValue(SseTarget.Client(clientId), out var list) && list.Count > 0);
+            return Task.FromResult(_subscribers.ContainsKey(SseTarget.Client(clientId)));
         }
     }
 
@@ -117,13 +118,7 @@ public sealed class InMemoryBackplane : ISseBackplane
     {
         lock (_gate)
         {
-            if (!_subscribers.TryGetValue(target, out var list))
-            {
-                list = [];
-                _subscribers[target] = list;
-            }
-
-            list.Add(onMessage);
+            _subscribers[target] = _subscribers.TryGetValue(target, out var list) ? [.. list, onMessage] : [onMessage];
         }
 
         return Task.FromResult<IAsyncDisposable>(new Subscription(this, target, onMessage));
@@ -191,16 +186,31 @@ public sealed class InMemoryBackplane : ISseBackplane
             handler(message);
         }
 
-        return list.Count;
+        return list.Length;
     }
 
     private void Unsubscribe(SseTarget target, Action<BackplaneMessage> onMessage)
     {
         lock (_gate)
         {
-            if (_subscribers.TryGetValue(target, out var list) && list.Remove(onMessage) && list.Count == 0)
+            if (!_subscribers.TryGetValue(target, out var list))
+            {
+                return;
+            }
+
+            var index = Array.IndexOf(list, onMessage);
+            if (index < 0)
+            {
+                return;
+            }
+
+            if (list.Length == 1)
             {
                 _subscribers.Remove(target);
+            }
+            else
+            {
+                _subscribers[target] = [.. list[..index], .. list[(index + 1)..]];
             }
         }
     }

@@ -10,6 +10,7 @@ public sealed partial class ConnectionRegistry
     private async Task FollowAsync(SseConnection connection, SseTarget target)
     {
         TaskCompletionSource<IAsyncDisposable>? created = null;
+        TargetSubscription? entry;
         Task<IAsyncDisposable> subscription;
         lock (_gate)
         {
@@ -18,7 +19,7 @@ public sealed partial class ConnectionRegistry
                 return;
             }
 
-            if (!_targets.TryGetValue(target, out var entry))
+            if (!_targets.TryGetValue(target, out entry))
             {
                 entry = new TargetSubscription(target);
                 created = new TaskCompletionSource<IAsyncDisposable>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -32,23 +33,18 @@ public sealed partial class ConnectionRegistry
 
         if (created is not null)
         {
-            _ = SubscribeAsync(target, created);
+            _ = SubscribeAsync(entry, created);
         }
 
         await subscription.ConfigureAwait(false);
     }
 
-    private async Task SubscribeAsync(SseTarget target, TaskCompletionSource<IAsyncDisposable> completion)
+    private async Task SubscribeAsync(TargetSubscription entry, TaskCompletionSource<IAsyncDisposable> completion)
     {
-        TargetSubscription? entry;
-        lock (_gate)
-        {
-            _targets.TryGetValue(target, out entry);
-        }
-
+        var target = entry.Target;
         try
         {
-            var subscription = await _backplane.SubscribeAsync(target, m => OnMessage(entry!, m)).ConfigureAwait(false);
+            var subscription = await _backplane.SubscribeAsync(target, m => OnMessage(entry, m)).ConfigureAwait(false);
             completion.SetResult(subscription);
         }
         catch (Exception ex)

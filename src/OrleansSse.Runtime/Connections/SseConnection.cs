@@ -208,7 +208,7 @@ public sealed class SseConnection
             }
         }
 
-        _closed.Cancel();
+        CancelLater();
     }
 
     /// <summary>
@@ -314,7 +314,11 @@ public sealed class SseConnection
         _pending.Clear();
         _held = null;
 
-        // Cancelling runs callbacks synchronously; do it off the lock holder's stack.
-        ThreadPool.UnsafeQueueUserWorkItem(static cts => cts.Cancel(), _closed, preferLocal: false);
+        CancelLater();
     }
+
+    // Cancelling runs the writer's continuation synchronously; do it off the caller's stack, which
+    // may be a backplane delivery loop or hold this connection's lock.
+    private void CancelLater() =>
+        ThreadPool.UnsafeQueueUserWorkItem(static cts => cts.Cancel(), _closed, preferLocal: false);
 }

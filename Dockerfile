@@ -1,0 +1,16 @@
+# The OrleansSse silo image. Build: docker build -t orleanssse-silo .
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY . .
+RUN dotnet publish src/OrleansSse.Silo/OrleansSse.Silo.csproj -c Release -o /app
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+WORKDIR /app
+COPY --from=build /app .
+COPY silo.json /app/silo.json
+ENV ORLEANSSSE_CONFIG=/app/silo.json \
+    ASPNETCORE_URLS=http://0.0.0.0:8080
+EXPOSE 8080
+# SIGTERM drains: streams end with a retry: hint and browsers resume on another silo.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["dotnet", "OrleansSse.Silo.dll"]

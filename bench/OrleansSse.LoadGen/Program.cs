@@ -1,0 +1,33 @@
+using System.Text.Json;
+using OrleansSse.LoadGen;
+
+// Load generator for OrleansSse and the baseline; see LoadOptions.Usage.
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine(LoadOptions.Usage);
+    return args.Length == 0 ? 2 : 0;
+}
+if (args[0] == "report")
+{
+    Console.Write(ResultReport.Markdown(args.Skip(1)));
+    return 0;
+}
+LoadOptions options;
+try
+{
+    options = LoadOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(LoadOptions.Usage);
+    return 2;
+}
+ThreadPool.SetMinThreads(Environment.ProcessorCount * 4, Environment.ProcessorCount * 4);
+var result = await new BenchRunner(options).RunAsync();
+Console.Error.WriteLine(result.ToTable());
+if (options.Json)
+{
+    Console.WriteLine(JsonSerializer.Serialize(result, ResultReport.JsonOptions));
+}
+return result.ConnectionsHeld == 0 ? 1 : 0;

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Starts the docker-compose topology on this machine without Docker, all on loopback:
+# redis-server (append-only persistence), three silos, and Debian's nginx in front.
+#   ./deploy/local-cluster.sh              nginx on http://127.0.0.1:8080 (PORT=… to change)
+# Stops everything on Ctrl-C / SIGTERM. State lives in .run/cluster (removed with --clean).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+port=${PORT:-8080}
+redis_port=${REDIS_PORT:-6390}
+silo_base=${SILO_BASE_PORT:-5101}
+run=${RUN_DIR:-$root/.run/cluster}
+[ "${1:-}" = "--clean" ] && rm -rf "$run"
+mkdir -p "$run"/nginx
+
+for tool in redis-server nginx; do
+  command -v $tool >/dev/null || { echo "$tool is missing: apt-get install -y redis-server nginx-light" >&2; exit 1; }
+done
+
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -f "$run/nginx/nginx.pid" ] && kill "$(cat "$run/nginx/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+wait_for() { # url, what
+  for _ in $(seq 1 300); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "$2 did not come up ($1)" >&2; exit 1
+}
+
+echo "building the silo (Release)…"
+dotnet build src/OrleansSse.Silo/OrleansSse.Silo.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+silo_dll=$root/src/OrleansSse.Silo/bin/Release/net10.0/OrleansSse.Silo.dll
+
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$run" --appendonly yes \
+  --save "" --daemonize no --logfile "$run/redis.log" &
+pids+=($!)
+for _ in $(seq 1 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+
+upstreams=""
+for i in 1 2 3; do
+  silo_port=$((silo_base + i - 1))
+  OrleansSse__SiloName=silo$i OrleansSse__Backplane__Redis=127.0.0.1:$redis_port \
+    dotnet "$silo_dll" --config "$root/silo.json" --urls "http://127.0.0.1:$silo_port" \
+    >"$run/silo$i.log" 2>&1 &
+  pids+=($!)
+  upstreams+="    server 127.0.0.1:$silo_port max_fails=1 fail_timeout=5s;"$'\n'
+done
+
+cat >"$run/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $run/nginx/nginx.pid;
+error_log $run/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $run/nginx/body;
+  proxy_temp_path $run/nginx/proxy;
+  fastcgi_temp_path $run/nginx/fastcgi;
+  uwsgi_temp_path $run/nginx/uwsgi;
+  scgi_temp_path $run/nginx/scgi;
+  upstream orleanssse {
+$upstreams    keepalive 64;
+  }
+  server {
+    listen 127.0.0.1:$port;
+$(sed -n '/location/,/^  }/p' deploy/nginx/docker.conf)
+  }
+}
+CONF
+nginx -p "$run/nginx" -c "$run/nginx/nginx.conf" &
+pids+=($!)
+
+for i in 1 2 3; do wait_for "http://127.0.0.1:$((silo_base + i - 1))/healthz" "silo$i"; done
+wait_for "http://127.0.0.1:$port/healthz" "nginx"
+echo "cluster up: http://127.0.0.1:$port (silos on $silo_base-$((silo_base + 2)), redis on $redis_port, logs in $run)"
+wait -n "${pids[@]}"
+echo "a cluster process exited; stopping the rest" >&2

@@ -1,0 +1,264 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrleansSse.Backplane;
+using StackExchange.Redis;
+
+namespace OrleansSse.Redis;
+
+/// <summary>
+/// The cluster backplane: every silo (and every client service) connected to one Redis shares one
+/// position sequence (<c>INCR</c>), one bounded stream per target (history), group membership
+/// (sets) and live delivery (pub/sub). Each write is one Lua script, so positions, history order
+/// and publish order agree.
+/// </summary>
+/// <remarks>
+/// Limits: one Redis (or one primary) is one ordering domain; Redis Cluster works only because all
+/// keys share a hash tag, i.e. one slot, and presence (<c>PUBSUB NUMSUB</c>) is per node. Live
+/// delivery is at-most-once (pub/sub); resume from history covers outages within retention.
+/// Configure Redis with <c>maxmemory-policy noeviction</c>: an evicted sequence or epoch key would
+/// break ordering. When Redis loses its data, a new epoch starts and older cursors resume with
+/// <c>recovered: false</c>. Age-based trimming uses this process's clock; silos' clocks should agree.
+/// Every operation is bounded by <see cref="RedisBackplaneOptions.OperationTimeout"/>: when Redis
+/// is unreachable it fails at once; when Redis accepted the command but did not answer in time,
+/// the <see cref="BackplaneUnavailableException"/> cannot promise that nothing happened (a publish
+/// may still have been applied). Needs Redis 6.2 or later (<c>XTRIM MINID</c>, exclusive <c>XRANGE</c>).
+/// </remarks>
+public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
+{
+    private readonly RedisBackplaneOptions _options;
+    private readonly RetentionOptions _retention;
+    private readonly RedisKeys _keys;
+    private readonly RedisScripts _scripts = RedisScripts.Instance;
+    private readonly RedisConnection _connection;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the backplane and starts connecting in the background (it keeps retrying while Redis is down).</summary>
+    public RedisBackplane(RedisBackplaneOptions options, ILogger? logger = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _retention = options.Retention ?? new RetentionOptions();
+        if (_retention.MaxEventsPerStream < 1 || _retention.MaxAge <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Retention needs at least one event and a positive age.", nameof(options));
+        }
+
+        _keys = new RedisKeys(options.KeyPrefix);
+        _logger = logger ?? NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
+        _connection = new RedisConnection(options, _keys, _logger);
+    }
+
+    /// <inheritdoc />
+    public BackplaneHealth Health => _connection.Health;
+
+    /// <inheritdoc />
+    public event Action? Reconnected
+    {
+        add => _connection.Reconnected += value;
+        remove => _connection.Reconnected -= value;
+    }
+
+    /// <summary>
+    /// Creates a backplane and waits for its first connection attempt. It returns even when Redis
+    /// is unreachable (see <see cref="Health"/>); operations then fail with
+    /// <see cref="BackplaneUnavailableException"/> until Redis is back.
+    /// </summary>
+    public static async Task<RedisBackplane> ConnectAsync(RedisBackplaneOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        var backplane = new RedisBackplane(options, logger);
+        try
+        {
+            await backplane._connection.Started.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await backplane.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return backplane;
+    }
+
+    /// <inheritdoc />
+    public Task<EventCursor> GetCurrentAsync(CancellationToken cancellationToken = default) =>
+        _connection.RunAsync("current", async redis =>
+        {
+            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
+                _scripts.Current, [_keys.Epoch, _keys.Sequence], [EpochGenerator.NewEpoch()]).ConfigureAwait(false))!;
+            return new EventCursor((string)result[0]!, (long)result[1]);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<PublishReceipt> PublishAsync(SseTarget target, string eventName, string data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        ArgumentNullException.ThrowIfNull(data);
+        var maxAge = (long)_retention.MaxAge.TotalMilliseconds;
+        RedisKey[] keys = [_keys.Epoch, _keys.Sequence, _keys.Stream(target), _keys.StreamMeta(target)];
+        RedisValue[] args =
+        [
+            EpochGenerator.NewEpoch(),
+            (string)_keys.Channel(target)!,
+            (int)target.Kind,
+            target.Key,
+            eventName,
+            data,
+            _time.GetUtcNow().ToUnixTimeMilliseconds(),
+            _retention.MaxEventsPerStream,
+            maxAge,
+            maxAge + (long)_options.StreamExpiryMargin.TotalMilliseconds,
+            maxAge + (long)(_options.StreamExpiryMargin + _options.TrimmedMarkerLifetime).TotalMilliseconds,
+            64,
+        ];
+        return _connection.RunAsync("publish", async redis =>
+        {
+            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(_scripts.Publish, keys, args).ConfigureAwait(false))!;
+            return new PublishReceipt(new EventCursor((string)result[0]!, (long)result[1]), (long)result[2]);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<long> AddToGroupAsync(string group, string clientId, CancellationToken cancellationToken = default) =>
+        ChangeMembershipAsync("group-add", _scripts.GroupAdd, group, clientId, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long> RemoveFromGroupAsync(string group, string clientId, CancellationToken cancellationToken = default) =>
+        ChangeMembershipAsync("group-remove", _scripts.GroupRemove, group, clientId, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> GetGroupMembersAsync(string group, CancellationToken cancellationToken = default) =>
+        ReadSetAsync("group-members", _keys.GroupMembers(group), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> GetClientGroupsAsync(string clientId, CancellationToken cancellationToken = default) =>
+        ReadSetAsync("client-groups", _keys.ClientGroups(clientId), cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>True when any silo subscribes the client's channel (<c>PUBSUB NUMSUB</c>); silos subscribe it only while they hold a connection for the client.</remarks>
+    public Task<bool> IsOnlineAsync(string clientId, CancellationToken cancellationToken = default) =>
+        _connection.RunAsync("online", async redis =>
+        {
+            var result = await redis.GetDatabase().ScriptEvaluateAsync(
+                _scripts.Online, [], [(string)_keys.Channel(SseTarget.Client(clientId))!]).ConfigureAwait(false);
+            return (long)result > 0;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task DisconnectAsync(string clientId, CancellationToken cancellationToken = default) =>
+        _connection.RunAsync("disconnect", async redis =>
+        {
+            var result = await redis.GetDatabase().ScriptEvaluateAsync(
+                _scripts.Disconnect,
+                [_keys.Epoch, _keys.Sequence],
+                [EpochGenerator.NewEpoch(), (string)_keys.Channel(SseTarget.Client(clientId))!, clientId]).ConfigureAwait(false);
+            return (long)result;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IAsyncDisposable> SubscribeAsync(SseTarget target, Action<BackplaneMessage> onMessage, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onMessage);
+        var channel = _keys.Channel(target);
+        return await _connection.RunAsync<IAsyncDisposable>("subscribe", async redis =>
+        {
+            var subscriber = redis.GetSubscriber();
+            var subscription = new RedisSubscription(subscriber, channel, onMessage, _logger, _options.OperationTimeout);
+            try
+            {
+                await subscriber.SubscribeAsync(channel, subscription.Handler).ConfigureAwait(false);
+            }
+            catch
+            {
+                // The client may keep the handler and resubscribe it later: drop it.
+                await subscription.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            return subscription;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        var distinct = targets.Distinct().ToArray();
+        var keys = new RedisKey[2 + (2 * distinct.Length)];
+        keys[0] = _keys.Epoch;
+        keys[1] = _keys.Sequence;
+        for (var i = 0; i < distinct.Length; i++)
+        {
+            keys[2 + (2 * i)] = _keys.Stream(distinct[i]);
+            keys[3 + (2 * i)] = _keys.StreamMeta(distinct[i]);
+        }
+
+        RedisValue[] args =
+        [
+            after.Epoch ?? "",
+            after.Position.ToString(CultureInfo.InvariantCulture),
+            _time.GetUtcNow().ToUnixTimeMilliseconds(),
+            (long)_retention.MaxAge.TotalMilliseconds,
+        ];
+        return _connection.RunAsync("history", async redis =>
+        {
+            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(_scripts.History, keys, args).ConfigureAwait(false))!;
+            return ToHistory(result, distinct, after.Epoch!);
+        }, cancellationToken);
+    }
+
+    /// <summary>Closes the connection. Subscriptions end with it.</summary>
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    private static HistoryResult ToHistory(RedisResult[] result, SseTarget[] targets, string epoch)
+    {
+        if ((long)result[0] == 0)
+        {
+            return new HistoryResult(false, []);
+        }
+
+        var events = new List<BackplaneMessage>((result.Length - 2) / 4);
+        for (var i = 2; i + 3 < result.Length; i += 4)
+        {
+            var target = targets[(int)(long)result[i] - 1];
+            events.Add(new BackplaneMessage(target, MessageKind.Event, (long)result[i + 1], epoch, (string)result[i + 2]!, (string)result[i + 3]!));
+        }
+
+        events.Sort(static (a, b) => a.Position.CompareTo(b.Position));
+        var deduped = new List<BackplaneMessage>(events.Count);
+        foreach (var message in events)
+        {
+            if (deduped.Count == 0 || deduped[^1].Position != message.Position)
+            {
+                deduped.Add(message);
+            }
+        }
+
+        return new HistoryResult((long)result[1] == 1, deduped);
+    }
+
+    private Task<long> ChangeMembershipAsync(string operation, string script, string group, string clientId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(clientId);
+        return _connection.RunAsync(operation, async redis =>
+        {
+            var result = await redis.GetDatabase().ScriptEvaluateAsync(
+                script,
+                [_keys.Epoch, _keys.Sequence, _keys.GroupMembers(group), _keys.ClientGroups(clientId)],
+                [EpochGenerator.NewEpoch(), (string)_keys.Channel(SseTarget.Client(clientId))!, group, clientId]).ConfigureAwait(false);
+            return (long)result;
+        }, cancellationToken);
+    }
+
+    private Task<IReadOnlyList<string>> ReadSetAsync(string operation, RedisKey key, CancellationToken cancellationToken) =>
+        _connection.RunAsync<IReadOnlyList<string>>(operation, async redis =>
+        {
+            var members = await redis.GetDatabase().SetMembersAsync(key).ConfigureAwait(false);
+            var names = members.Select(static m => (string)m!).ToArray();
+            Array.Sort(names, StringComparer.Ordinal);
+            return names;
+        }, cancellationToken);
+}

@@ -1,0 +1,261 @@
+using Microsoft.Extensions.Logging;
+using OrleansSse.Backplane;
+using StackExchange.Redis;
+
+namespace OrleansSse.Redis;
+
+/// <summary>
+/// Owns the multiplexer: bounded-time operations that fail as <see cref="BackplaneUnavailableException"/>,
+/// health, and the "subscriptions live again" signal after an outage.
+/// </summary>
+internal sealed class RedisConnection : IAsyncDisposable
+{
+    private readonly RedisBackplaneOptions _options;
+    private readonly RedisKeys _keys;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task<ConnectionMultiplexer> _connecting;
+    private volatile string? _interactiveFailure;
+    private volatile string? _subscriptionFailure;
+    private int _probing;
+    private int _disposed;
+
+    public RedisConnection(RedisBackplaneOptions options, RedisKeys keys, ILogger logger)
+    {
+        _options = options;
+        _keys = keys;
+        _logger = logger;
+        _connecting = ConnectAsync(BuildConfiguration(options));
+    }
+
+    /// <summary>Raised once subscriptions are confirmed live after a subscription connection came back.</summary>
+    public event Action? Reconnected;
+
+    /// <summary>Completes when the first connection attempt has finished (successfully or not).</summary>
+    public Task Started => _connecting;
+
+    public BackplaneHealth Health
+    {
+        get
+        {
+            if (!_connecting.IsCompletedSuccessfully)
+            {
+                return new BackplaneHealth(false, _connecting.IsFaulted
+                    ? "Redis connection could not be set up: " + _connecting.Exception?.GetBaseException().Message
+                    : "Connecting to Redis.");
+            }
+
+            var failure = _interactiveFailure ?? _subscriptionFailure;
+            if (failure is not null)
+            {
+                return new BackplaneHealth(false, failure);
+            }
+
+            return _connecting.Result.IsConnected ? BackplaneHealth.Ok : new BackplaneHealth(false, "Not connected to Redis.");
+        }
+    }
+
+    /// <summary>Runs one operation with the operation timeout, mapping connection faults to <see cref="BackplaneUnavailableException"/>.</summary>
+    public async Task<T> RunAsync<T>(string operation, Func<ConnectionMultiplexer, Task<T>> action, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var timeout = _options.OperationTimeout;
+            var multiplexer = await _connecting.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            if (!multiplexer.IsConnected)
+            {
+                throw new BackplaneUnavailableException($"The Redis backplane is unavailable ({operation}): {Health.Reason ?? "not connected."}");
+            }
+
+            return await action(multiplexer).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            RedisBackplaneLog.OperationFailed(_logger, operation, ex);
+            var outcome = ex is TimeoutException or RedisTimeoutException
+                ? $"Redis did not answer within {_options.OperationTimeout.TotalSeconds:0.###} s; the command may still have run"
+                : ex.Message;
+            throw new BackplaneUnavailableException($"The Redis backplane is unavailable ({operation}): {outcome}", ex);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            var multiplexer = await _connecting.ConfigureAwait(false);
+            await multiplexer.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
+            multiplexer.Dispose();
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            // Nothing to close.
+        }
+    }
+
+    private static bool IsUnavailable(Exception ex) => ex is RedisConnectionException or RedisTimeoutException
+        or TimeoutException or ObjectDisposedException
+        || (ex is RedisServerException server && (server.Message.StartsWith("LOADING", StringComparison.Ordinal)
+            || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
+            || server.Message.StartsWith("READONLY", StringComparison.Ordinal)));
+
+    private static ConfigurationOptions BuildConfiguration(RedisBackplaneOptions options)
+    {
+        var text = options.Configuration;
+        var configuration = ConfigurationOptions.Parse(text);
+        var timeout = (int)Math.Clamp(options.OperationTimeout.TotalMilliseconds, 100, int.MaxValue);
+        if (!Mentions(text, "abortConnect"))
+        {
+            configuration.AbortOnConnectFail = false;
+        }
+
+        if (!Mentions(text, "connectTimeout"))
+        {
+            configuration.ConnectTimeout = timeout;
+        }
+
+        if (!Mentions(text, "syncTimeout"))
+        {
+            configuration.SyncTimeout = timeout;
+        }
+
+        if (!Mentions(text, "responseTimeout"))
+        {
+            configuration.ResponseTimeout = timeout;
+        }
+
+        configuration.ReconnectRetryPolicy ??= new LinearRetry(500);
+        configuration.ClientName ??= "orleanssse";
+        return configuration;
+    }
+
+    private static bool Mentions(string text, string option) =>
+        text.Contains(option + "=", StringComparison.OrdinalIgnoreCase);
+
+    private async Task<ConnectionMultiplexer> ConnectAsync(ConfigurationOptions configuration)
+    {
+        var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+
+        // Pub/sub callbacks run one at a time in arrival order: Redis sends a subscription
+        // connection's messages in publish order, which is position order.
+        multiplexer.PreserveAsyncOrder = true;
+        multiplexer.ConnectionFailed += OnConnectionFailed;
+        multiplexer.ConnectionRestored += OnConnectionRestored;
+        multiplexer.InternalError += (_, e) => RedisBackplaneLog.InternalError(_logger, e.Origin, e.Exception);
+        if (!multiplexer.IsConnected)
+        {
+            _interactiveFailure ??= "Redis is unreachable.";
+        }
+
+        return multiplexer;
+    }
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
+    {
+        var reason = $"Redis {e.ConnectionType} connection to {e.EndPoint} failed: {e.FailureType}" +
+            (e.Exception is null ? "." : ": " + e.Exception.Message);
+        if (e.ConnectionType == ConnectionType.Subscription)
+        {
+            _subscriptionFailure = reason;
+        }
+        else
+        {
+            _interactiveFailure = reason;
+        }
+
+        RedisBackplaneLog.ConnectionFailed(_logger, e.ConnectionType.ToString(), e.EndPoint?.ToString(), e.FailureType.ToString(), e.Exception);
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        RedisBackplaneLog.ConnectionRestored(_logger, e.ConnectionType.ToString(), e.EndPoint?.ToString());
+        if (e.ConnectionType == ConnectionType.Subscription)
+        {
+            _subscriptionFailure = null;
+            if (Interlocked.Exchange(ref _probing, 1) == 0 && sender is ConnectionMultiplexer multiplexer)
+            {
+                _ = ConfirmSubscriptionsAsync(multiplexer);
+            }
+        }
+        else
+        {
+            _interactiveFailure = null;
+        }
+    }
+
+    // The client re-sends every SUBSCRIBE on the restored subscription connection. A fresh probe
+    // subscription goes out behind them on the same connection, so once a message published to
+    // the probe comes back, the earlier subscriptions are live too.
+    private async Task ConfirmSubscriptionsAsync(ConnectionMultiplexer multiplexer)
+    {
+        try
+        {
+            var subscriber = multiplexer.GetSubscriber();
+            while (!_stopping.IsCancellationRequested)
+            {
+                var channel = _keys.Probe(Guid.NewGuid().ToString("N"));
+                var echoed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Action<RedisChannel, RedisValue> handler = (_, _) => echoed.TrySetResult();
+                try
+                {
+                    await subscriber.SubscribeAsync(channel, handler).WaitAsync(_options.OperationTimeout, _stopping.Token).ConfigureAwait(false);
+                    await subscriber.PublishAsync(channel, "probe").WaitAsync(_options.OperationTimeout, _stopping.Token).ConfigureAwait(false);
+                    await echoed.Task.WaitAsync(_options.OperationTimeout, _stopping.Token).ConfigureAwait(false);
+                    RedisBackplaneLog.SubscriptionsLive(_logger);
+                    RaiseReconnected();
+                    return;
+                }
+                catch (Exception ex) when (!_stopping.IsCancellationRequested)
+                {
+                    RedisBackplaneLog.ProbeFailed(_logger, ex);
+
+                    // Retry interval while Redis is still coming back.
+                    await Task.Delay(TimeSpan.FromMilliseconds(250), _stopping.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Unsubscribe(subscriber, channel, handler);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Disposed while probing.
+        }
+        finally
+        {
+            Volatile.Write(ref _probing, 0);
+        }
+    }
+
+    private void Unsubscribe(ISubscriber subscriber, RedisChannel channel, Action<RedisChannel, RedisValue> handler)
+    {
+        try
+        {
+            subscriber.Unsubscribe(channel, handler, CommandFlags.FireAndForget);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            RedisBackplaneLog.UnsubscribeFailed(_logger, channel.ToString(), ex);
+        }
+    }
+
+    private void RaiseReconnected()
+    {
+        try
+        {
+            Reconnected?.Invoke();
+        }
+        catch (Exception ex)
+        {
+            RedisBackplaneLog.ReconnectedHandlerFailed(_logger, ex);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+-- Reads the retained events of several targets strictly after a cursor. Read-only.
+-- KEYS: 1 epoch, 2 sequence, then per target: stream, stream meta
+-- ARGV: 1 cursor epoch, 2 cursor position, 3 now (unix ms), 4 max age (ms)
+-- Returns: { 0 } when the epoch differs (or none exists), else
+--          { 1, recovered (0/1), then per event: target index (1-based), position, name, data }
+local epoch = redis.call('GET', KEYS[1])
+if epoch ~= ARGV[1] then
+  return { 0 }
+end
+local after = tonumber(ARGV[2])
+local seq = tonumber(redis.call('GET', KEYS[2]) or '0')
+local recovered = after <= seq
+local min_ts = tonumber(ARGV[3]) - tonumber(ARGV[4])
+local out = { 1, 0 }
+local target = 0
+for i = 3, #KEYS, 2 do
+  target = target + 1
+  local stream = KEYS[i]
+  local trimmed = tonumber(redis.call('HGET', KEYS[i + 1], 'trimmed') or '0')
+  if redis.call('EXISTS', stream) == 0 then
+    -- Expired as a whole: everything it held is gone.
+    local last = tonumber(redis.call('HGET', KEYS[i + 1], 'last') or '0')
+    if last > trimmed then
+      trimmed = last
+    end
+  else
+    local entries = redis.call('XRANGE', stream, '(' .. entry_id(after), '+')
+    for j = 1, #entries do
+      local pos = entry_position(entries[j][1])
+      local fields = entries[j][2]
+      local ts = tonumber(entry_field(fields, 't') or '0')
+      if ts < min_ts then
+        -- Older than retention: counts as trimmed even if no publish has removed it yet.
+        if pos > trimmed then
+          trimmed = pos
+        end
+      else
+        out[#out + 1] = target
+        out[#out + 1] = pos
+        out[#out + 1] = entry_field(fields, 'n') or ''
+        out[#out + 1] = entry_field(fields, 'd') or ''
+      end
+    end
+  end
+  if trimmed > after then
+    recovered = false
+  end
+end
+if recovered then
+  out[2] = 1
+end
+return out

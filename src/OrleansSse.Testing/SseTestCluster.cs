@@ -1,0 +1,266 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansSse.Backplane;
+using OrleansSse.Connections;
+using OrleansSse.Grains;
+using OrleansSse.Silo;
+
+namespace OrleansSse.Testing;
+
+/// <summary>
+/// Several OrleansSse silos in this process, each a real Kestrel host on a free loopback port,
+/// sharing one backplane — like Orleans' <c>TestCluster</c>. Start with <see cref="StartAsync"/>,
+/// publish through <see cref="Client"/> or any silo's HTTP API, open streams with
+/// <see cref="ConnectAsync(int, string?, IEnumerable{string}?, string?, bool, CancellationToken)"/>,
+/// stop (<see cref="StopSiloAsync"/>) or kill (<see cref="KillSiloAsync"/>) silos. Limits: silos
+/// share the process (static state, GC, thread pool); with <see cref="SseTestBackplane.Redis"/>
+/// the caller runs the Redis server and <see cref="Client"/> is silo 0's.
+/// </summary>
+public sealed class SseTestCluster : IAsyncDisposable
+{
+    private readonly List<SseTestSilo> _silos = [];
+    private readonly List<IAsyncDisposable> _connections = [];
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private ISseCluster? _client;
+
+    private SseTestCluster(SseTestClusterOptions options)
+    {
+        Options = options;
+        if (options.Backplane.Kind == SseTestBackplaneKind.SharedInMemory)
+        {
+            var retention = new RetentionOptions();
+            new ConfigurationBuilder().AddInMemoryCollection(options.Settings).Build()
+                .GetSection("OrleansSse:Retention").Bind(retention);
+            SharedBackplane = new InMemoryBackplane(retention);
+            _client = new SseCluster(SharedBackplane);
+        }
+    }
+
+    /// <summary>The options the cluster was started with.</summary>
+    public SseTestClusterOptions Options { get; }
+
+    /// <summary>The silos, by index; stopped and killed ones stay in place with <see cref="SseTestSilo.IsRunning"/> false.</summary>
+    public IReadOnlyList<SseTestSilo> Silos => _silos;
+
+    /// <summary>The backplane every silo shares, for <see cref="SseTestBackplaneKind.SharedInMemory"/>; else null.</summary>
+    public InMemoryBackplane? SharedBackplane { get; }
+
+    /// <summary>A cluster client: grains over the shared backplane (Redis: silo 0's <see cref="ISseCluster"/>).</summary>
+    public ISseCluster Client => _client ?? throw new InvalidOperationException("The cluster has no silo yet.");
+
+    /// <summary>Starts <see cref="SseTestClusterOptions.Silos"/> silos and returns when all listen.</summary>
+    public static async Task<SseTestCluster> StartAsync(SseTestClusterOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new SseTestClusterOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Silos, 1);
+        var cluster = new SseTestCluster(options);
+        try
+        {
+            for (var i = 0; i < options.Silos; i++)
+            {
+                await cluster.StartAdditionalSiloAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return cluster;
+    }
+
+    /// <summary>Starts one more silo on the same backplane and returns it (its index is the next one).</summary>
+    public async Task<SseTestSilo> StartAdditionalSiloAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var index = _silos.Count;
+            var settings = BuildSettings(index);
+            var app = SiloApplication.Build(["--urls", "http://127.0.0.1:0"], builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+                if (SharedBackplane is not null)
+                {
+                    builder.Services.AddSingleton<ISseBackplane>(SharedBackplane);
+                }
+
+                Options.Configure?.Invoke(builder);
+            });
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                ?? throw new InvalidOperationException("The silo reported no listening address.");
+            var silo = new SseTestSilo(index, settings["OrleansSse:SiloName"]!, app, new Uri(address.TrimEnd('/') + "/"));
+            _silos.Add(silo);
+            _client ??= app.Services.GetRequiredService<ISseCluster>();
+            return silo;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Stops a silo gracefully (<c>StopAsync</c>): it stops accepting and drains its streams.</summary>
+    public Task StopSiloAsync(int index) => StopAsync(Running(index), kill: false);
+
+    /// <summary>
+    /// Kills a silo: every local stream is cut at once (<see cref="ConnectionRegistry.AbortAll"/>, no
+    /// retry hint) and the host stops with an already-cancelled token, so nothing drains.
+    /// </summary>
+    public Task KillSiloAsync(int index) => StopAsync(Running(index), kill: true);
+
+    /// <summary>
+    /// Opens <c>GET /api/sse</c> on a silo and waits for its <c>connected</c> event. When the silo
+    /// refuses (4xx/5xx) the connection is returned with its status and <see cref="SseTestConnection.ErrorBody"/>.
+    /// </summary>
+    /// <param name="siloIndex">Which silo.</param>
+    /// <param name="clientId">The <c>client_id</c> query value; null lets the silo generate one.</param>
+    /// <param name="groups">The <c>groups</c> query value (joined with commas).</param>
+    /// <param name="lastEventId">The resume cursor.</param>
+    /// <param name="useHeader">Send <paramref name="lastEventId"/> as the <c>Last-Event-ID</c> header (true) or the <c>last_event_id</c> query (false).</param>
+    /// <param name="cancellationToken">Cancels the open.</param>
+    public Task<SseTestConnection> ConnectAsync(
+        int siloIndex, string? clientId = null, IEnumerable<string>? groups = null, string? lastEventId = null, bool useHeader = true,
+        CancellationToken cancellationToken = default)
+    {
+        var path = StreamPath(clientId, groups, useHeader ? null : lastEventId);
+        var headers = useHeader && lastEventId is not null ? new Dictionary<string, string> { ["Last-Event-ID"] = lastEventId } : null;
+        return ConnectPathAsync(siloIndex, path, headers, cancellationToken);
+    }
+
+    /// <summary>Opens a stream with an exact path and query and extra request headers.</summary>
+    public async Task<SseTestConnection> ConnectPathAsync(
+        int siloIndex, string pathAndQuery, IEnumerable<KeyValuePair<string, string>>? headers = null, CancellationToken cancellationToken = default)
+    {
+        var connection = await SseTestConnection.OpenAsync(Running(siloIndex).StreamHttp, pathAndQuery, headers, Options.Timeout, cancellationToken).ConfigureAwait(false);
+        Track(connection);
+        return connection;
+    }
+
+    /// <summary>Opens a stream whose body is read as bytes, for exact-byte tests (see <see cref="SseRawConnection"/>).</summary>
+    public async Task<SseRawConnection> ConnectRawAsync(
+        int siloIndex, string pathAndQuery, IEnumerable<KeyValuePair<string, string>>? headers = null, CancellationToken cancellationToken = default)
+    {
+        var connection = await SseRawConnection.OpenAsync(Running(siloIndex).StreamHttp, pathAndQuery, headers, Options.Timeout, cancellationToken).ConfigureAwait(false);
+        Track(connection);
+        return connection;
+    }
+
+    /// <summary>Opens a stream on a raw socket that never reads (see <see cref="SseStalledConnection"/>).</summary>
+    public Task<SseStalledConnection> ConnectStalledAsync(int siloIndex, string clientId, CancellationToken cancellationToken = default) =>
+        SseStalledConnection.OpenAsync(Running(siloIndex).BaseAddress, StreamPath(clientId, null, null), cancellationToken);
+
+    /// <summary><c>/api/sse</c> with the given query values (URL-encoded; nulls omitted).</summary>
+    public static string StreamPath(string? clientId = null, IEnumerable<string>? groups = null, string? lastEventId = null)
+    {
+        var query = new List<string>();
+        if (clientId is not null)
+        {
+            query.Add("client_id=" + Uri.EscapeDataString(clientId));
+        }
+
+        if (groups is not null)
+        {
+            query.Add("groups=" + string.Join(",", groups.Select(Uri.EscapeDataString)));
+        }
+
+        if (lastEventId is not null)
+        {
+            query.Add("last_event_id=" + Uri.EscapeDataString(lastEventId));
+        }
+
+        return query.Count == 0 ? "/api/sse" : "/api/sse?" + string.Join("&", query);
+    }
+
+    /// <summary>Closes every connection opened through the cluster and stops every running silo gracefully.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        IAsyncDisposable[] connections;
+        lock (_connections)
+        {
+            connections = [.. _connections];
+            _connections.Clear();
+        }
+
+        foreach (var connection in connections)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(_silos.Where(s => s.IsRunning).Select(s => StopAsync(s, kill: false))).ConfigureAwait(false);
+        foreach (var silo in _silos)
+        {
+            silo.DisposeClients();
+        }
+
+        _gate.Dispose();
+    }
+
+    internal static SocketsHttpHandler CreateHandler() => new()
+    {
+        UseProxy = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    };
+
+    private Dictionary<string, string?> BuildSettings(int index)
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["OrleansSse:SiloName"] = $"silo-{index}",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        if (Options.Backplane.Kind == SseTestBackplaneKind.Redis)
+        {
+            settings["OrleansSse:Backplane:Kind"] = "Redis";
+            settings["OrleansSse:Backplane:Redis"] = Options.Backplane.RedisConfiguration;
+        }
+
+        foreach (var (key, value) in Options.Settings)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    private SseTestSilo Running(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _silos.Count);
+        var silo = _silos[index];
+        return silo.IsRunning ? silo : throw new InvalidOperationException($"Silo {index} ({silo.Name}) is not running.");
+    }
+
+    private void Track(IAsyncDisposable connection)
+    {
+        lock (_connections)
+        {
+            _connections.Add(connection);
+        }
+    }
+
+    private async Task StopAsync(SseTestSilo silo, bool kill)
+    {
+        silo.IsRunning = false;
+        if (kill)
+        {
+            silo.Services.GetRequiredService<ConnectionRegistry>().AbortAll();
+            await silo.App.StopAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
+        }
+        else
+        {
+            using var cts = new CancellationTokenSource(Options.Timeout);
+            await silo.App.StopAsync(cts.Token).ConfigureAwait(false);
+        }
+
+        await silo.App.DisposeAsync().ConfigureAwait(false);
+    }
+}

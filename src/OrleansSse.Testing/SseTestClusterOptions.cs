@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Builder;
+
+namespace OrleansSse.Testing;
+
+/// <summary>How to start an <see cref="SseTestCluster"/>.</summary>
+public sealed class SseTestClusterOptions
+{
+    /// <summary>Silos to start (at least 1). Default 1.</summary>
+    public int Silos { get; set; } = 1;
+
+    /// <summary>The backplane the silos share. Default <see cref="SseTestBackplane.SharedInMemory"/>.</summary>
+    public SseTestBackplane Backplane { get; set; } = SseTestBackplane.SharedInMemory;
+
+    /// <summary>
+    /// Configuration overrides applied to every silo, keys in ASP.NET Core form
+    /// (e.g. <c>OrleansSse:Stream:QueueCapacity</c>). They win over <c>silo.json</c> and defaults.
+    /// </summary>
+    public IDictionary<string, string?> Settings { get; set; } = new Dictionary<string, string?>();
+
+    /// <summary>Runs on every silo's builder after the cluster's own settings (add services, replace options).</summary>
+    public Action<WebApplicationBuilder>? Configure { get; set; }
+
+    /// <summary>How long to wait for a connection's <c>connected</c> event and for a silo to stop. Default 10 s.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+}

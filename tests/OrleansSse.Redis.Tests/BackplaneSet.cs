@@ -1,0 +1,18 @@
+namespace OrleansSse.Redis.Tests;
+
+/// <summary>Backplanes ("silos") on one Redis that a test disposes together.</summary>
+public sealed class BackplaneSet(RedisBackplane[] backplanes) : IAsyncDisposable
+{
+    public RedisBackplane this[int index] => backplanes[index];
+
+    public static async Task<BackplaneSet> CreateAsync(RedisServerFixture redis, int silos, OrleansSse.Backplane.RetentionOptions? retention = null, TimeProvider? time = null) =>
+        new(await redis.CreateBackplanesAsync(silos, retention, time));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var backplane in backplanes)
+        {
+            await backplane.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using OrleansSse.Backplane;
+
+namespace OrleansSse.Redis.Tests;
+
+public sealed class RedisRetentionTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+{
+    [Fact]
+    public async Task TrimmingByCountMakesOlderCursorsUnrecoverable()
+    {
+        await using var silos = await BackplaneSet.CreateAsync(redis, 1, new RetentionOptions { MaxEventsPerStream = 3 });
+        var backplane = silos[0];
+        var receipts = new List<PublishReceipt>();
+        for (var i = 1; i <= 5; i++)
+        {
+            receipts.Add(await backplane.PublishAsync(SseTarget.Client("gina"), "n", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        var tooOld = await backplane.ReadHistoryAsync([SseTarget.Client("gina")], receipts[0].Cursor);
+        Assert.False(tooOld.Recovered);
+        Assert.Equal(["3", "4", "5"], tooOld.Events.Select(e => e.Data));
+
+        var justKept = await backplane.ReadHistoryAsync([SseTarget.Client("gina")], receipts[1].Cursor);
+        Assert.True(justKept.Recovered);
+        Assert.Equal(["3", "4", "5"], justKept.Events.Select(e => e.Data));
+
+        // A target that lost nothing does not spoil a target that did, and vice versa.
+        var mixed = await backplane.ReadHistoryAsync([SseTarget.Client("gina"), SseTarget.All], receipts[0].Cursor);
+        Assert.False(mixed.Recovered);
+    }
+
+    [Fact]
+    public async Task TrimmingByAgeMakesOlderCursorsUnrecoverable()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var silos = await BackplaneSet.CreateAsync(redis, 1, new RetentionOptions { MaxAge = TimeSpan.FromMinutes(1) }, clock);
+        var backplane = silos[0];
+        var start = await backplane.GetCurrentAsync();
+        await backplane.PublishAsync(SseTarget.Group("g"), "n", "old");
+        var afterOld = await backplane.GetCurrentAsync();
+
+        clock.Advance(TimeSpan.FromSeconds(61));
+
+        // Expired entries count as trimmed on read, before any publish removed them.
+        var read = await backplane.ReadHistoryAsync([SseTarget.Group("g")], start);
+        Assert.False(read.Recovered);
+        Assert.Empty(read.Events);
+
+        await backplane.PublishAsync(SseTarget.Group("g"), "n", "new");
+        var afterTrim = await backplane.ReadHistoryAsync([SseTarget.Group("g")], start);
+        Assert.False(afterTrim.Recovered);
+        Assert.Equal(["new"], afterTrim.Events.Select(e => e.Data));
+
+        var recent = await backplane.ReadHistoryAsync([SseTarget.Group("g")], afterOld);
+        Assert.True(recent.Recovered);
+        Assert.Equal(["new"], recent.Events.Select(e => e.Data));
+    }
+
+    [Fact]
+    public async Task ExpiredStreamMakesOlderCursorsUnrecoverable()
+    {
+        var options = redis.CreateOptions();
+        await using var backplane = new RedisBackplane(options);
+        var start = await backplane.GetCurrentAsync();
+        await backplane.PublishAsync(SseTarget.Client("hank"), "n", "1");
+
+        // What PEXPIRE does to an idle stream.
+        Assert.Equal(":1", redis.Send($"DEL {{{options.KeyPrefix}}}:stream:client:hank"));
+
+        var history = await backplane.ReadHistoryAsync([SseTarget.Client("hank")], start);
+        Assert.False(history.Recovered);
+        Assert.Empty(history.Events);
+    }
+
+    [Fact]
+    public async Task StreamsAndMarkersExpireButMembershipDoesNot()
+    {
+        var options = redis.CreateOptions();
+        await using var backplane = new RedisBackplane(options);
+        await backplane.PublishAsync(SseTarget.Client("ivy"), "n", "1");
+        await backplane.AddToGroupAsync("g", "ivy");
+
+        Assert.NotEqual(":-1", redis.Send($"PTTL {{{options.KeyPrefix}}}:stream:client:ivy"));
+        Assert.NotEqual(":-1", redis.Send($"PTTL {{{options.KeyPrefix}}}:meta:client:ivy"));
+        Assert.Equal(":-1", redis.Send($"PTTL {{{options.KeyPrefix}}}:members:g"));
+    }
+
+    [Fact]
+    public async Task UnknownEpochIsNotRecovered()
+    {
+        await using var silos = await BackplaneSet.CreateAsync(redis, 1);
+        await silos[0].PublishAsync(SseTarget.All, "n", "1");
+
+        var history = await silos[0].ReadHistoryAsync([SseTarget.All], new EventCursor("zzzzzzzz", 0));
+
+        Assert.False(history.Recovered);
+        Assert.Empty(history.Events);
+    }
+
+    [Fact]
+    public async Task FuturePositionIsNotRecovered()
+    {
+        await using var silos = await BackplaneSet.CreateAsync(redis, 1);
+        var current = (await silos[0].PublishAsync(SseTarget.All, "n", "1")).Cursor;
+
+        var history = await silos[0].ReadHistoryAsync([SseTarget.All], current with { Position = current.Position + 10 });
+
+        Assert.False(history.Recovered);
+        Assert.Empty(history.Events);
+    }
+}

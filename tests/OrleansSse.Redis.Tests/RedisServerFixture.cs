@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using OrleansSse.Backplane;
+
+namespace OrleansSse.Redis.Tests;
+
+/// <summary>
+/// A real <c>redis-server</c> on a free loopback port, for tests. Use it as an xunit class
+/// fixture, or create one per test that stops and starts Redis. <see cref="StopAsync"/> with
+/// <c>keepData: true</c> saves a snapshot first, so the next <see cref="StartAsync"/> (same port,
+/// same directory) loads it: "Redis restarted"; with <c>keepData: false</c> the server is killed
+/// and its files are deleted: "Redis restarted without its data".
+/// </summary>
+public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+    private readonly string _directory = Directory.CreateTempSubdirectory("orleanssse-redis-").FullName;
+    private Process? _process;
+
+    /// <summary>The server's port (the same across restarts).</summary>
+    public int Port { get; } = FreePort();
+
+    /// <summary>A StackExchange.Redis configuration string for this server.</summary>
+    public string Configuration => $"127.0.0.1:{Port}";
+
+    /// <summary>Whether the server process is running.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Options for a backplane on this server, with a prefix unique to the caller.</summary>
+    public RedisBackplaneOptions CreateOptions(string? prefix = null, RetentionOptions? retention = null) => new()
+    {
+        Configuration = Configuration,
+        KeyPrefix = prefix ?? "test-" + Guid.NewGuid().ToString("N")[..12],
+        Retention = retention ?? new RetentionOptions(),
+        OperationTimeout = TimeSpan.FromSeconds(2),
+    };
+
+    /// <summary>Several backplanes ("silos") sharing one key prefix on this server, each connected.</summary>
+    public async Task<RedisBackplane[]> CreateBackplanesAsync(int silos, RetentionOptions? retention = null, TimeProvider? time = null)
+    {
+        var prefix = "test-" + Guid.NewGuid().ToString("N")[..12];
+        var backplanes = new RedisBackplane[silos];
+        for (var i = 0; i < silos; i++)
+        {
+            backplanes[i] = new RedisBackplane(CreateOptions(prefix, retention), time: time);
+        }
+
+        foreach (var backplane in backplanes)
+        {
+            await WaitUntilAsync(() => backplane.Health.Healthy, "backplane connected");
+        }
+
+        return backplanes;
+    }
+
+    /// <summary>Starts the server (no-op if it runs) and waits until it answers PING.</summary>
+    public async Task StartAsync()
+    {
+        if (IsRunning)
+        {
+            return;
+        }
+
+        var start = new ProcessStartInfo("/usr/bin/redis-server")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+        {
+            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+            "--save", "", "--appendonly", "no", "--dir", _directory, "--dbfilename", "dump.rdb",
+            "--protected-mode", "no", "--daemonize", "no",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await WaitUntilAsync(() => _process.HasExited ? throw new InvalidOperationException("redis-server exited.") : Ping(), "redis-server answers PING");
+    }
+
+    /// <summary>Stops the server: with a snapshot of its data (<c>SHUTDOWN SAVE</c>) or killed, data deleted.</summary>
+    public async Task StopAsync(bool keepData)
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        if (!_process.HasExited)
+        {
+            await SetPausedAsync(false);
+        }
+
+        if (keepData && !_process.HasExited)
+        {
+            Send("SHUTDOWN SAVE");
+        }
+        else if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(StartTimeout);
+        _process.Dispose();
+        _process = null;
+        if (!keepData)
+        {
+            foreach (var file in Directory.GetFiles(_directory))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    /// <summary>Freezes (SIGSTOP) or thaws (SIGCONT) the server: connections stay open but nothing answers.</summary>
+    public async Task SetPausedAsync(bool paused)
+    {
+        var pid = _process?.Id ?? throw new InvalidOperationException("redis-server is not running.");
+        using var kill = Process.Start("/bin/kill", [paused ? "-STOP" : "-CONT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync().WaitAsync(StartTimeout);
+    }
+
+    /// <summary>Stops and starts again on the same port.</summary>
+    public async Task RestartAsync(bool keepData)
+    {
+        await StopAsync(keepData);
+        await StartAsync();
+    }
+
+    /// <summary>Runs one inline command (e.g. <c>DEL key</c>) and returns the raw reply's first line.</summary>
+    public string Send(string command)
+    {
+        using var client = new TcpClient();
+        client.Connect(IPAddress.Loopback, Port);
+        var stream = client.GetStream();
+        stream.ReadTimeout = 5000;
+        stream.Write(Encoding.UTF8.GetBytes(command + "\r\n"));
+        var buffer = new byte[4096];
+        try
+        {
+            var read = stream.Read(buffer);
+            return Encoding.UTF8.GetString(buffer, 0, read).Split("\r\n")[0];
+        }
+        catch (IOException)
+        {
+            return ""; // SHUTDOWN closes the connection without a reply.
+        }
+    }
+
+    Task IAsyncLifetime.InitializeAsync() => StartAsync();
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    /// <summary>Kills the server and deletes its directory.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(keepData: false);
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds, failing after a timeout.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        var limit = timeout ?? StartTimeout;
+        while (!condition())
+        {
+            if (deadline.Elapsed > limit)
+            {
+                throw new TimeoutException($"Timed out waiting for: {what}.");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+
+    private bool Ping()
+    {
+        try
+        {
+            return Send("PING") == "+PONG";
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using OrleansSse.Testing;
+
+namespace OrleansSse.Silo.Tests;
+
+/// <summary>Connection limits: total (503), per IP (429), per client id (429), each with <c>Retry-After</c> and a problem body.</summary>
+public sealed class ConnectionLimitTests
+{
+    [Fact]
+    public async Task ConnectionsPastMaxConnectionsGet503WithRetryAfter()
+    {
+        await using var cluster = await StartAsync(("MaxConnections", "2"));
+        await using var a = await cluster.ConnectAsync(0, "a");
+        await using var b = await cluster.ConnectAsync(0, "b");
+
+        await using var refused = await cluster.ConnectAsync(0, "c");
+
+        AssertRefused(refused, HttpStatusCode.ServiceUnavailable);
+    }
+
+    [Fact]
+    public async Task ConnectionsPastMaxConnectionsPerIpGet429WithRetryAfter()
+    {
+        await using var cluster = await StartAsync(("MaxConnectionsPerIp", "2"));
+        await using var a = await cluster.ConnectAsync(0, "a");
+        await using var b = await cluster.ConnectAsync(0, "b");
+
+        await using var refused = await cluster.ConnectAsync(0, "c");
+
+        AssertRefused(refused, HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task ConnectionsPastMaxConnectionsPerClientGet429WhileOtherClientsConnect()
+    {
+        await using var cluster = await StartAsync(("MaxConnectionsPerClient", "2"));
+        await using var a1 = await cluster.ConnectAsync(0, "a");
+        await using var a2 = await cluster.ConnectAsync(0, "a");
+
+        await using var refused = await cluster.ConnectAsync(0, "a");
+        await using var other = await cluster.ConnectAsync(0, "b");
+
+        AssertRefused(refused, HttpStatusCode.TooManyRequests);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.Equal("b", other.Connected!.ClientId);
+    }
+
+    [Fact]
+    public async Task ClosingAConnectionFreesItsSlot()
+    {
+        await using var cluster = await StartAsync(("MaxConnections", "1"));
+        var first = await cluster.ConnectAsync(0, "a");
+        await first.DisposeAsync();
+
+        await Wait.UntilAsync(
+            async () =>
+            {
+                await using var next = await cluster.ConnectAsync(0, "b");
+                return next.StatusCode == HttpStatusCode.OK;
+            },
+            "a slot to free after the only connection closed");
+    }
+
+    [Fact]
+    public async Task RefusedConnectionsDoNotCountAsActive()
+    {
+        await using var cluster = await StartAsync(("MaxConnectionsPerClient", "1"));
+        await using var a = await cluster.ConnectAsync(0, "a");
+        await using var refused = await cluster.ConnectAsync(0, "a");
+
+        Assert.Equal(1, await cluster.Silos[0].ReadMetricAsync("orleanssse_connections_active"));
+    }
+
+    private static Task<SseTestCluster> StartAsync((string Key, string Value) limit) =>
+        SseTestCluster.StartAsync(new SseTestClusterOptions
+        {
+            Settings = { ["OrleansSse:Limits:" + limit.Key] = limit.Value },
+        });
+
+    private static void AssertRefused(SseTestConnection refused, HttpStatusCode expected)
+    {
+        Assert.True(refused.StatusCode == expected, $"expected {(int)expected}, got {(int)refused.StatusCode} {refused.ErrorBody}");
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.True(refused.Headers.RetryAfter!.Delta > TimeSpan.Zero, $"Retry-After: {refused.Headers.RetryAfter}");
+        Assert.Equal("application/problem+json", refused.ContentHeaders.ContentType?.MediaType);
+        Assert.Null(refused.Connected);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using OrleansSse.Testing;
+
+namespace OrleansSse.Silo.Tests;
+
+/// <summary><c>/healthz</c>, <c>/metrics</c> and the demo page.</summary>
+public sealed class OperationsTests
+{
+    public static TheoryData<string> Counters =>
+    [
+        "orleanssse_connections_active",
+        "orleanssse_connections_total",
+        "orleanssse_events_published_total",
+        "orleanssse_frames_written_total",
+        "orleanssse_frames_dropped_total",
+        "orleanssse_slow_consumer_disconnects_total",
+        "orleanssse_resumes_total",
+        "orleanssse_resumes_unrecovered_total",
+    ];
+
+    [Fact]
+    public async Task HealthzAnswers200()
+    {
+        await using var cluster = await SseTestCluster.StartAsync();
+
+        using var response = await cluster.Silos[0].Http.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Counters))]
+    public async Task MetricsExposeTheCounterInPrometheusText(string name)
+    {
+        await using var cluster = await SseTestCluster.StartAsync();
+
+        using var response = await cluster.Silos[0].Http.GetAsync("/metrics");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"# TYPE {name} ", text, StringComparison.Ordinal);
+        Assert.Equal(0, await cluster.Silos[0].ReadMetricAsync(name));
+    }
+
+    [Fact]
+    public async Task MetricsCountConnectionsEventsAndFrames()
+    {
+        await using var cluster = await SseTestCluster.StartAsync();
+        var silo = cluster.Silos[0];
+        var api = new SiloApi(silo.Http);
+        await using var a = await cluster.ConnectAsync(0, "a");
+        var b = await cluster.ConnectAsync(0, "b");
+
+        await api.BroadcastAsync("x");
+        await a.NextAsync(Wait.Timeout);
+        await b.NextAsync(Wait.Timeout);
+
+        Assert.Equal(2, await silo.ReadMetricAsync("orleanssse_connections_active"));
+        Assert.Equal(2, await silo.ReadMetricAsync("orleanssse_connections_total"));
+        Assert.Equal(1, await silo.ReadMetricAsync("orleanssse_events_published_total"));
+        await Wait.UntilAsync(async () => await silo.ReadMetricAsync("orleanssse_frames_written_total") >= 2, "frames_written_total >= 2");
+
+        await b.DisposeAsync();
+        await Wait.UntilAsync(async () => await silo.ReadMetricAsync("orleanssse_connections_active") == 1, "connections_active back to 1");
+        Assert.Equal(2, await silo.ReadMetricAsync("orleanssse_connections_total"));
+    }
+
+    [Fact]
+    public async Task RootServesTheHtmlDemoPage()
+    {
+        await using var cluster = await SseTestCluster.StartAsync();
+
+        using var response = await cluster.Silos[0].Http.GetAsync("/");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<html", html, StringComparison.OrdinalIgnoreCase);
+    }
+}
