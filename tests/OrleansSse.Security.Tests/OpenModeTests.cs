@@ -24,15 +24,15 @@ public sealed class OpenModeTests
     {
         await using var silo = await TestSilo.StartAsync();
         var warnings = silo.Logs.Entries.Where(e => e.Level == LogLevel.Warning).ToArray();
-        Assert.Single(warnings, w => w.Id.Id == 100 && w.Message.Contains("PublisherKeys", StringComparison.Ordinal));
-        Assert.Single(warnings, w => w.Id.Id == 101 && w.Message.Contains("SubscriberSigningKeys", StringComparison.Ordinal));
+        Assert.Single(warnings, w => w.Id.Id == 500 && w.Message.Contains("PublisherKeys", StringComparison.Ordinal));
+        Assert.Single(warnings, w => w.Id.Id == 501 && w.Message.Contains("SubscriberSigningKeys", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task SecureConfiguration_DoesNotWarn()
     {
         await using var silo = await TestSilo.StartAsync(TestSilo.Secure());
-        Assert.DoesNotContain(silo.Logs.Entries, e => e.Id.Id is 100 or 101);
+        Assert.DoesNotContain(silo.Logs.Entries, e => e.Id.Id is 500 or 501);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class OpenModeTests
         await using var silo = await TestSilo.StartAsync(new() { ["OrleansSse:Auth:PublisherKeys:0"] = TestSilo.PublisherKey });
         await using var alice = await silo.OpenStreamAsync("?client_id=alice");
         Assert.Equal("alice", await alice.ConnectedAsync());
-        Assert.DoesNotContain(silo.Logs.Entries, e => e.Id.Id == 100);
-        Assert.Contains(silo.Logs.Entries, e => e.Id.Id == 101);
+        Assert.DoesNotContain(silo.Logs.Entries, e => e.Id.Id == 500);
+        Assert.Contains(silo.Logs.Entries, e => e.Id.Id == 501);
     }
 }
