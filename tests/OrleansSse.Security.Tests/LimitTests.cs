@@ -113,4 +113,15 @@ public sealed class LimitTests
         using var response = await silo.SendAsync(TestSilo.Request(new HttpMethod(method), path, method == "POST" ? """{"data":"x"}""" : null, key: null));
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
     }
+
+    [Theory]
+    [InlineData("""{"client_id":"\ud800","data":"x"}""")]
+    [InlineData("""{"client_id":"alice","event":"\udc00","data":"x"}""")]
+    [InlineData("""{"client_id":"alice","data":"a\ud800b"}""")]
+    public async Task LoneSurrogatesInTheBody_Are400_Not500(string body)
+    {
+        await using var silo = await TestSilo.StartAsync();
+        using var response = await silo.SendAsync(TestSilo.Request(HttpMethod.Post, "/api/sse/send", body, key: null));
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+    }
 }

@@ -69,6 +69,7 @@ internal sealed partial class TestSilo : IAsyncDisposable
         SiloApplication.Build(["--urls", "http://127.0.0.1:0"], b =>
         {
             b.Configuration.AddInMemoryCollection(config ?? []);
+            b.Logging.ClearProviders();
             b.Logging.AddProvider(logs);
         });
 
