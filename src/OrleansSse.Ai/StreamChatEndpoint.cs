@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +15,19 @@ internal static class StreamChatEndpoint
         [FromServices] IOptions<AiOptions> options,
         CancellationToken cancellationToken)
     {
+        // The body holds one prompt: bound it by the prompt limit (UTF-8, JSON-escaped) plus room for the rest.
+        var limit = (options.Value.MaxPromptLength * 6L) + 4096;
+        if (request.ContentLength > limit)
+        {
+            return TooLarge(limit);
+        }
+
+        var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = limit;
+        }
+
         JsonDocument document;
         try
         {
@@ -22,6 +36,10 @@ internal static class StreamChatEndpoint
         catch (JsonException)
         {
             return Invalid("The body must be a JSON object {\"prompt\":\"…\",\"client_id\":\"…\"}.");
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(limit);
         }
 
         string? prompt;
@@ -66,8 +84,25 @@ internal static class StreamChatEndpoint
         return Results.Json(new StreamChatAccepted(clientId!), statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static string? ReadString(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static string? ReadString(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // not valid UTF-16 (e.g. a lone surrogate): treated as missing, so 400
+        }
+    }
+
+    private static IResult TooLarge(long limit) =>
+        Results.Problem($"The request body is larger than {limit} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
 
     private static IResult Invalid(string detail) =>
         Results.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
