@@ -30,14 +30,17 @@ for project in tests/*/*.csproj; do
   echo "== $name"
   log="$results/$name.log"
   timeout 900 dotnet test "$project" -c Release --no-build -nologo \
-    --logger "console;verbosity=normal" 2>&1 | tee "$log" | grep -E '^\s+(Failed|Skipped) |error|Passed!|Failed!' || true
-  line=$(grep -E '(Passed|Failed)! +- Failed: +[0-9]+' "$log" | tail -n 1)
-  if [ -z "$line" ]; then
+    --logger "console;verbosity=minimal" --logger "trx;LogFileName=$name.trx" \
+    --results-directory "$results" 2>&1 | tee "$log" | grep -vE '^\s*$' || true
+  counters=$(grep -o '<Counters [^>]*>' "$results/$name.trx" 2>/dev/null | head -n 1)
+  if [ -z "$counters" ]; then
     echo "$name did not report results (crashed or timed out)"; failed=$((failed + 1)); status=1; continue
   fi
-  f=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$line")
-  p=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line")
-  s=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$line")
+  count() { sed -nE "s/.* $1=\"([0-9]+)\".*/\1/p" <<<"$counters"; }
+  p=$(count passed); f=$(count failed); total=$(count total); executed=$(count executed)
+  s=$((total - executed))
+  # Tests that did not pass or fail (aborted, timed out) count as failed.
+  other=$((executed - p - f)); [ "$other" -gt 0 ] && f=$((f + other))
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
   [ "$f" -gt 0 ] && status=1
 done
