@@ -165,7 +165,7 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         return await _connection.RunAsync<IAsyncDisposable>("subscribe", async redis =>
         {
             var subscriber = redis.GetSubscriber();
-            var subscription = new RedisSubscription(subscriber, channel, onMessage, _logger, _options.OperationTimeout);
+            var subscription = new RedisSubscription(subscriber, channel, onMessage, _logger, _options.OperationTimeout, _connection);
             try
             {
                 await subscriber.SubscribeAsync(channel, subscription.Handler).ConfigureAwait(false);
