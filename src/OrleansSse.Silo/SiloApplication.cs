@@ -8,6 +8,7 @@ using OrleansSse.Silo.Endpoints;
 using OrleansSse.Silo.Hosting;
 using OrleansSse.Silo.Http;
 using OrleansSse.Silo.Options;
+using OrleansSse.Silo.Security;
 
 namespace OrleansSse.Silo;
 
@@ -34,12 +35,13 @@ public static class SiloApplication
 
         var app = builder.Build();
         app.UseMiddleware<BackplaneUnavailableMiddleware>();
+        app.UseSiloSecurity();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapStreamEndpoint();
-        app.MapPublishEndpoints();
-        app.MapGroupEndpoints();
-        app.MapClientEndpoints();
+        app.MapPublishEndpoints().RequirePublisherKey().LimitPublishRate();
+        app.MapGroupEndpoints().RequirePublisherKey();
+        app.MapClientEndpoints().RequirePublisherKey();
         app.MapOperationsEndpoints();
         return app;
     }
@@ -96,5 +98,6 @@ public static class SiloApplication
         services.AddHostedService<HeartbeatService>();
         services.AddHostedService<DrainService>();
         services.AddProblemDetails();
+        services.AddSiloSecurity(builder.Configuration);
     }
 }

@@ -175,8 +175,15 @@ public sealed class SseConnection
     }
 
     /// <summary>
-    /// Ends the stream. <see cref="CloseReason.Draining"/> writes what is queued plus
-    /// <paramref name="last"/> and then ends; every other reason cuts at once.
+    /// Ends the stream gracefully with <see cref="CloseReason.Expired"/> (its token expired or it
+    /// reached its maximum lifetime): writes what is queued plus <paramref name="last"/> (e.g. a
+    /// <c>retry:</c> hint), then ends. Does nothing if the stream already ended.
+    /// </summary>
+    public void Expire(ReadOnlyMemory<byte> last = default) => Close(CloseReason.Expired, last);
+
+    /// <summary>
+    /// Ends the stream. <see cref="CloseReason.Draining"/> and <see cref="CloseReason.Expired"/>
+    /// write what is queued plus <paramref name="last"/> and then end; every other reason cuts at once.
     /// </summary>
     internal void Close(CloseReason reason, ReadOnlyMemory<byte> last = default)
     {
@@ -188,7 +195,7 @@ public sealed class SseConnection
             }
 
             CloseReason = reason;
-            if (reason == CloseReason.Draining)
+            if (reason is CloseReason.Draining or CloseReason.Expired)
             {
                 if (!last.IsEmpty)
                 {

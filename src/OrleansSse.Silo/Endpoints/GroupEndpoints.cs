@@ -1,4 +1,5 @@
 using OrleansSse.Silo.Http;
+using OrleansSse.Silo.Security;
 
 namespace OrleansSse.Silo.Endpoints;
 
@@ -8,7 +9,7 @@ internal static class GroupEndpoints
     public static RouteGroupBuilder MapGroupEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/sse/groups/{group}");
-        group.MapPut("/clients/{client_id}", AddAsync);
+        group.MapPut("/clients/{client_id}", AddAsync).AddEndpointFilter<GroupQuotaFilter>();
         group.MapDelete("/clients/{client_id}", RemoveAsync);
         group.MapGet("", GetAsync);
         return group;

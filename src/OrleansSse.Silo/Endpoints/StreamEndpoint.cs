@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OrleansSse.Connections;
 using OrleansSse.Silo.Http;
 using OrleansSse.Silo.Options;
+using OrleansSse.Silo.Security;
 
 namespace OrleansSse.Silo.Endpoints;
 
@@ -22,15 +23,12 @@ internal static class StreamEndpoint
         OrleansSse.Metrics.SseMetrics metrics,
         IOptions<LimitOptions> limits,
         IOptions<StreamOptions> stream,
+        SubscriberGate gate,
         ILogger<ConnectionRegistry> logger)
     {
         var query = context.Request.Query;
         var clientId = query["client_id"].ToString();
-        if (clientId.Length == 0)
-        {
-            clientId = Guid.NewGuid().ToString("N");
-        }
-        else if (!SseNames.IsValidKey(clientId))
+        if (clientId.Length > 0 && !SseNames.IsValidKey(clientId))
         {
             return Problems.BadRequest(JsonBody.InvalidKey("client_id"));
         }
@@ -45,6 +43,15 @@ internal static class StreamEndpoint
         {
             return Problems.BadRequest(JsonBody.InvalidKey("groups"));
         }
+
+        // Subscriber token (when a signing key is configured), group quota, deadline.
+        var admission = await gate.AdmitAsync(context, clientId, groups);
+        if (admission.Problem is { } refused)
+        {
+            return refused;
+        }
+
+        clientId = admission.ClientId;
 
         // The header (sent by browsers on reconnect) wins over the query parameter.
         var lastEventId = context.Request.Headers["Last-Event-ID"].ToString();
@@ -96,6 +103,8 @@ internal static class StreamEndpoint
 
                 await StartResponseAsync(context);
                 ConnectionRegistry.Start(opened, FirstBytes(clientId, recovered, stream.Value.RetryMilliseconds));
+                using var expiry = ConnectionExpiry.Schedule(
+                    opened.Connection, admission.Deadline, SseEncoder.Retry(stream.Value.RetryMilliseconds), TimeProvider.System);
                 await opened.Connection.RunAsync(context.Response.BodyWriter, context.RequestAborted);
                 if (opened.Connection.CloseReason is not (CloseReason.None or CloseReason.Draining or CloseReason.Expired))
                 {

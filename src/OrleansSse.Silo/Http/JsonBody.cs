@@ -30,7 +30,7 @@ internal static class JsonBody
                 return (null, Problems.BadRequest("'client_id' is required and must be a string."));
             }
 
-            clientId = id.GetString();
+            clientId = StringOf(id);
             if (!SseNames.IsValidKey(clientId))
             {
                 return (null, Problems.BadRequest(InvalidKey("client_id")));
@@ -45,7 +45,7 @@ internal static class JsonBody
                 return (null, Problems.BadRequest("'event' must be a string."));
             }
 
-            name = evt.GetString()!;
+            name = StringOf(evt) ?? "";
             if (!SseNames.IsValidEventName(name))
             {
                 return (null, Problems.BadRequest(
@@ -63,8 +63,26 @@ internal static class JsonBody
             return (null, Problems.BadRequest("'data' is required."));
         }
 
-        var text = data.ValueKind == JsonValueKind.String ? data.GetString()! : JsonSerializer.Serialize(data);
+        var text = data.ValueKind == JsonValueKind.String ? StringOf(data) : JsonSerializer.Serialize(data);
+        if (text is null)
+        {
+            return (null, Problems.BadRequest("'data' is not valid Unicode (it holds a lone surrogate escape)."));
+        }
+
         return (new PublishRequest(clientId, new SseEvent(name, text)), null);
+    }
+
+    /// <summary>The text of a JSON string, or null when it cannot be text (a lone surrogate such as <c>"\ud800"</c>).</summary>
+    public static string? StringOf(JsonElement element)
+    {
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The message for an invalid client id or group name.</summary>

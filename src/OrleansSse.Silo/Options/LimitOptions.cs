@@ -18,6 +18,28 @@ public sealed class LimitOptions
     /// <summary>Most groups a client may join with <c>groups=</c> on connect. Default 32.</summary>
     public int MaxGroupsPerConnect { get; set; } = 32;
 
+    /// <summary>
+    /// Most groups a client id may belong to in total, checked on <c>PUT</c> membership and on
+    /// <c>groups=</c> at connect (409 past it). Default 64. Checked before joining, so concurrent
+    /// joins of one client may pass it by a few.
+    /// </summary>
+    public int MaxGroupsPerClient { get; set; } = 64;
+
+    /// <summary>
+    /// Publishing calls per second per publisher key (per remote IP when no keys are configured),
+    /// a token bucket refilled every second; past it 429 with <c>Retry-After</c>. Default 1000; 0: no limit.
+    /// </summary>
+    public int PublishEventsPerSecond { get; set; } = 1_000;
+
+    /// <summary>The token bucket's size: how many calls may come at once. Default 2000.</summary>
+    public int PublishBurst { get; set; } = 2_000;
+
+    /// <summary>
+    /// Longest a stream stays open; then it ends with a <c>retry:</c> hint and the browser reconnects
+    /// (and resumes). Default 24 hours; empty or zero: no limit.
+    /// </summary>
+    public TimeSpan? MaxConnectionLifetime { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>The <c>Retry-After</c> seconds sent with 429 and 503. Default 5.</summary>
     public int RetryAfterSeconds { get; set; } = 5;
 }

@@ -1,0 +1,37 @@
+namespace OrleansSse.Silo.Security;
+
+/// <summary>
+/// Requires <c>Authorization: Bearer &lt;publisher key&gt;</c> when keys are configured: 401 (with
+/// <c>WWW-Authenticate: Bearer</c>) when it is missing, 403 when the key is wrong. The handler
+/// does not run on refusal, so nothing is read, published or changed.
+/// </summary>
+internal sealed class PublisherKeyFilter(PublisherKeyRing keys) : IEndpointFilter
+{
+    /// <summary>The <see cref="HttpContext.Items"/> entry naming the publisher (for rate limits).</summary>
+    public const string PublisherItem = "OrleansSse.Publisher";
+
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        if (!keys.Required)
+        {
+            return next(context);
+        }
+
+        var http = context.HttpContext;
+        if (!BearerToken.TryRead(http.Request, out var presented))
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return ValueTask.FromResult<object?>(SecurityProblems.Unauthorized(
+                "This endpoint requires a publisher key: 'Authorization: Bearer <key>'."));
+        }
+
+        var index = keys.Match(presented);
+        if (index < 0)
+        {
+            return ValueTask.FromResult<object?>(SecurityProblems.Forbidden("The publisher key is not valid."));
+        }
+
+        http.Items[PublisherItem] = "key:" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return next(context);
+    }
+}

@@ -1,0 +1,20 @@
+namespace OrleansSse.Silo.Security;
+
+internal static partial class SecurityLog
+{
+    [LoggerMessage(EventId = 500, Level = LogLevel.Warning,
+        Message = "Open mode: no publisher keys (OrleansSse:Auth:PublisherKeys), so anyone who can reach this silo can publish, broadcast and change groups. Configure keys for production.")]
+    public static partial void PublishingOpen(ILogger logger);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Warning,
+        Message = "Open mode: no subscriber signing key (OrleansSse:Auth:SubscriberSigningKeys), so anyone who knows a client id can listen as that client. Configure a key for production.")]
+    public static partial void SubscribingOpen(ILogger logger);
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Warning,
+        Message = "Subscriber tokens are accepted in the access_token query parameter (OrleansSse:Auth:AllowTokenInQuery); keep them out of access logs.")]
+    public static partial void TokenInQuery(ILogger logger);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Information,
+        Message = "Security: {PublisherKeys} publisher key(s), {SigningKeys} subscriber signing key(s), CORS origins: {Origins}")]
+    public static partial void Configured(ILogger logger, int publisherKeys, int signingKeys, string origins);
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace OrleansSse.Silo.Security;
+
+/// <summary>Registers and applies the silo's security: keys, tokens, quotas, rate limits, CORS.</summary>
+internal static class SecurityServices
+{
+    /// <summary>The CORS policy built from <see cref="CorsOptions"/>.</summary>
+    public const string CorsPolicy = "OrleansSse";
+
+    public static IServiceCollection AddSiloSecurity(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
+        services.AddOptions<CorsOptions>().Bind(configuration.GetSection(CorsOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddSingleton<IValidateOptions<CorsOptions>, CorsOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<PublisherKeyRing>();
+        services.TryAddSingleton<PublishRateLimiter>();
+        services.TryAddSingleton<SubscriberTokenValidator>();
+        services.TryAddSingleton<GroupQuota>();
+        services.TryAddSingleton<SubscriberGate>();
+        services.AddHostedService<SecurityStartupLog>();
+
+        var cors = configuration.GetSection(CorsOptions.Section).Get<CorsOptions>() ?? new CorsOptions();
+        if (cors.Enabled)
+        {
+            services.AddCors(o => o.AddPolicy(CorsPolicy, policy => Build(policy, cors)));
+        }
+
+        return services;
+    }
+
+    /// <summary>Adds the CORS middleware when origins are configured (otherwise no CORS headers at all).</summary>
+    public static WebApplication UseSiloSecurity(this WebApplication app)
+    {
+        if (app.Configuration.GetSection(CorsOptions.Section).Get<CorsOptions>() is { Enabled: true })
+        {
+            app.UseCors(CorsPolicy);
+        }
+
+        return app;
+    }
+
+    private static void Build(CorsPolicyBuilder policy, CorsOptions cors)
+    {
+        policy.WithMethods("GET", "POST", "PUT", "DELETE")
+            .WithHeaders("Authorization", "Content-Type", "Last-Event-ID")
+            .WithExposedHeaders("Retry-After", "WWW-Authenticate")
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
+        if (cors.AllowsAnyOrigin)
+        {
+            // Never with credentials: CorsOptionsValidator refuses that combination at start.
+            policy.AllowAnyOrigin();
+            return;
+        }
+
+        policy.WithOrigins([.. cors.AllowedOrigins.Select(o => o.Trim().TrimEnd('/')).Where(o => o.Length > 0)]);
+        if (cors.AllowCredentials)
+        {
+            policy.AllowCredentials();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Options;
+using OrleansSse.Silo.Options;
+
+namespace OrleansSse.Silo.Security;
+
+/// <summary>
+/// Decides who may open <c>GET /api/sse</c> as which client. With a signing key configured the
+/// request needs a subscriber token (from <c>Authorization: Bearer</c>, the token cookie, or —
+/// only when allowed — the <c>access_token</c> query parameter): missing or invalid → 401;
+/// a <c>client_id</c> other than the token's <c>sub</c>, or a group outside its <c>groups</c> → 403.
+/// Without <c>client_id</c> the token's <c>sub</c> is used (open mode: a generated id). Then the
+/// group quota applies (409), and the deadline is the earlier of <c>exp</c> and the maximum lifetime.
+/// </summary>
+internal sealed class SubscriberGate(
+    SubscriberTokenValidator validator,
+    GroupQuota quota,
+    IOptions<AuthOptions> auth,
+    IOptions<LimitOptions> limits,
+    TimeProvider time)
+{
+    public async Task<StreamAdmission> AdmitAsync(HttpContext context, string requestedClientId, IReadOnlyList<string> groups)
+    {
+        var clientId = requestedClientId;
+        DateTimeOffset? deadline = limits.Value.MaxConnectionLifetime is { } lifetime && lifetime > TimeSpan.Zero
+            ? time.GetUtcNow() + lifetime
+            : null;
+
+        if (validator.Required)
+        {
+            if (ReadToken(context) is not { } token)
+            {
+                return Refuse(Unauthorized(context, MissingTokenDetail(context), error: null));
+            }
+
+            if (await validator.ValidateAsync(token) is not { } grant)
+            {
+                return Refuse(Unauthorized(context, "The subscriber token is invalid or expired.", "invalid_token"));
+            }
+
+            if (clientId.Length == 0)
+            {
+                clientId = grant.ClientId;
+            }
+            else if (!string.Equals(clientId, grant.ClientId, StringComparison.Ordinal))
+            {
+                return Refuse(SecurityProblems.Forbidden("The subscriber token is for another client id."));
+            }
+
+            if (grant.Groups is { } allowed && groups.FirstOrDefault(g => !allowed.Contains(g, StringComparer.Ordinal)) is { } denied)
+            {
+                return Refuse(SecurityProblems.Forbidden($"The subscriber token does not allow joining group '{denied}'."));
+            }
+
+            deadline = deadline is { } d && d < grant.Expires ? d : grant.Expires;
+        }
+        else if (clientId.Length == 0)
+        {
+            clientId = Guid.NewGuid().ToString("N");
+        }
+
+        var overQuota = await quota.CheckAsync(clientId, groups.ToArray(), context.RequestAborted);
+        return new StreamAdmission(clientId, deadline, overQuota);
+    }
+
+    private static StreamAdmission Refuse(IResult problem) => new("", null, problem);
+
+    private static IResult Unauthorized(HttpContext context, string detail, string? error)
+    {
+        context.Response.Headers.WWWAuthenticate = error is null ? "Bearer" : $"Bearer error=\"{error}\"";
+        return SecurityProblems.Unauthorized(detail);
+    }
+
+    private string MissingTokenDetail(HttpContext context) =>
+        !auth.Value.AllowTokenInQuery && context.Request.Query.ContainsKey(SubscriberTokenFormat.QueryParameter)
+            ? $"A subscriber token is required; this silo does not accept it in the '{SubscriberTokenFormat.QueryParameter}' query parameter (use the Authorization header or the '{auth.Value.TokenCookieName}' cookie)."
+            : $"A subscriber token is required: 'Authorization: Bearer <token>' or the '{auth.Value.TokenCookieName}' cookie.";
+
+    private string? ReadToken(HttpContext context)
+    {
+        var request = context.Request;
+        if (BearerToken.TryRead(request, out var header))
+        {
+            return header;
+        }
+
+        if (request.Cookies.TryGetValue(auth.Value.TokenCookieName, out var cookie) && cookie.Length > 0)
+        {
+            return cookie;
+        }
+
+        if (auth.Value.AllowTokenInQuery && request.Query[SubscriberTokenFormat.QueryParameter].ToString() is { Length: > 0 } query)
+        {
+            return query;
+        }
+
+        return null;
+    }
+}
