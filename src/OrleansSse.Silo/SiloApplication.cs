@@ -1,3 +1,4 @@
+using OrleansSse.Ai;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansSse.Backplane;
@@ -42,6 +43,7 @@ public static class SiloApplication
         app.MapPublishEndpoints().RequirePublisherKey().LimitPublishRate();
         app.MapGroupEndpoints().RequirePublisherKey();
         app.MapClientEndpoints().RequirePublisherKey();
+        app.MapOrleansSseAi().RequirePublisherKey().LimitPublishRate();
         app.MapOperationsEndpoints();
         return app;
     }
@@ -99,5 +101,6 @@ public static class SiloApplication
         services.AddHostedService<DrainService>();
         services.AddProblemDetails();
         services.AddSiloSecurity(builder.Configuration);
+        services.AddOrleansSseAi(builder.Configuration);
     }
 }

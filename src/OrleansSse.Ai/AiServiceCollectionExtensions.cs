@@ -1,0 +1,57 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace OrleansSse.Ai;
+
+/// <summary>Registers AI streaming.</summary>
+public static class AiServiceCollectionExtensions
+{
+    /// <summary>
+    /// The service key of the <see cref="IChatClient"/> that answers prompts. Register your own
+    /// keyed <see cref="IChatClient"/> under this key before <see cref="AddOrleansSseAi"/> to replace the model.
+    /// </summary>
+    public const string ChatClientKey = "OrleansSse.Ai";
+
+    /// <summary>
+    /// Adds <see cref="AiStreamingService"/> (also as a hosted service, so running answers are
+    /// cancelled on shutdown), <see cref="AiOptions"/> bound from <c>OrleansSse:Ai</c> (validated
+    /// at start) and the model the options select. Needs an <see cref="ISseCluster"/> in DI.
+    /// </summary>
+    public static IServiceCollection AddOrleansSseAi(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<AiOptions>()
+            .Bind(configuration.GetSection(AiOptions.SectionName))
+            .Validate(o => o.MaxPromptLength > 0, "OrleansSse:Ai:MaxPromptLength must be positive.")
+            .Validate(o => o.TokenDelay >= TimeSpan.Zero, "OrleansSse:Ai:TokenDelay must not be negative.")
+            .Validate(o => o.UpstreamTimeout > TimeSpan.Zero, "OrleansSse:Ai:UpstreamTimeout must be positive.")
+            .Validate(
+                o => o.Provider != AiProvider.OpenAi || Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _),
+                "OrleansSse:Ai:BaseUrl must be an absolute URL when Provider is OpenAi.")
+            .Validate(
+                o => o.Provider != AiProvider.OpenAi || !string.IsNullOrWhiteSpace(o.Model),
+                "OrleansSse:Ai:Model is required when Provider is OpenAi.")
+            .ValidateOnStart();
+
+        services.TryAddKeyedSingleton<IChatClient>(ChatClientKey, (sp, _) => CreateChatClient(sp.GetRequiredService<IOptions<AiOptions>>().Value));
+        services.TryAddSingleton<AiStreamingService>();
+        services.AddHostedService(sp => sp.GetRequiredService<AiStreamingService>());
+        return services;
+    }
+
+    private static IChatClient CreateChatClient(AiOptions options)
+    {
+        if (options.Provider != AiProvider.OpenAi)
+        {
+            return new SimulatedChatClient(options.TokenDelay);
+        }
+
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        var http = new HttpClient(handler) { Timeout = options.UpstreamTimeout };
+        return new OpenAiCompatibleChatClient(http, options.BaseUrl!, options.Model!, options.ApiKey, ownsHttp: true);
+    }
+}
