@@ -3,6 +3,8 @@
 # redis-server (append-only persistence), three silos, and Debian's nginx in front.
 #   ./deploy/local-cluster.sh              nginx on http://127.0.0.1:8080 (PORT=… to change)
 # Stops everything on Ctrl-C / SIGTERM. State lives in .run/cluster (removed with --clean).
+# Environment: PORT, REDIS_PORT, SILO_BASE_PORT (three consecutive ports), RUN_DIR, and
+# SILO_DLL (run this silo build instead of building src/OrleansSse.Silo in Release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -35,9 +37,13 @@ wait_for() { # url, what
   echo "$2 did not come up ($1)" >&2; exit 1
 }
 
-echo "building the silo (Release)…"
-dotnet build src/OrleansSse.Silo/OrleansSse.Silo.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
-silo_dll=$root/src/OrleansSse.Silo/bin/Release/net10.0/OrleansSse.Silo.dll
+if [ -n "${SILO_DLL:-}" ]; then
+  silo_dll=$SILO_DLL
+else
+  echo "building the silo (Release)…"
+  dotnet build src/OrleansSse.Silo/OrleansSse.Silo.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+  silo_dll=$root/src/OrleansSse.Silo/bin/Release/net10.0/OrleansSse.Silo.dll
+fi
 
 redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$run" --appendonly yes \
   --save "" --daemonize no --logfile "$run/redis.log" &

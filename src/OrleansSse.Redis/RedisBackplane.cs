@@ -91,13 +91,18 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
             return new EventCursor((string)result[0]!, (long)result[1]);
         }, cancellationToken);
 
+    private static readonly TimeSpan PublishDoneLifetime = TimeSpan.FromMinutes(2);
+
     /// <inheritdoc />
     public Task<PublishReceipt> PublishAsync(SseTarget target, string eventName, string data, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(eventName);
         ArgumentNullException.ThrowIfNull(data);
         var maxAge = (long)_retention.MaxAge.TotalMilliseconds;
-        RedisKey[] keys = [_keys.Epoch, _keys.Sequence, _keys.Stream(target), _keys.StreamMeta(target)];
+        // A unique id per publish makes the script idempotent: StackExchange.Redis may re-send a
+        // command that was in flight when the connection dropped.
+        var publishId = Guid.NewGuid().ToString("N");
+        RedisKey[] keys = [_keys.Epoch, _keys.Sequence, _keys.Stream(target), _keys.StreamMeta(target), _keys.PublishDone(publishId)];
         RedisValue[] args =
         [
             EpochGenerator.NewEpoch(),
@@ -112,6 +117,7 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
             maxAge + (long)_options.StreamExpiryMargin.TotalMilliseconds,
             maxAge + (long)(_options.StreamExpiryMargin + _options.TrimmedMarkerLifetime).TotalMilliseconds,
             64,
+            (long)PublishDoneLifetime.TotalMilliseconds,
         ];
         return _connection.RunAsync("publish", async redis =>
         {
@@ -165,7 +171,7 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         return await _connection.RunAsync<IAsyncDisposable>("subscribe", async redis =>
         {
             var subscriber = redis.GetSubscriber();
-            var subscription = new RedisSubscription(subscriber, channel, onMessage, _logger, _options.OperationTimeout);
+            var subscription = new RedisSubscription(subscriber, channel, onMessage, _logger, _options.OperationTimeout, _connection);
             try
             {
                 await subscriber.SubscribeAsync(channel, subscription.Handler).ConfigureAwait(false);

@@ -17,6 +17,8 @@ internal sealed class RedisConnection : IAsyncDisposable
     private readonly Task<ConnectionMultiplexer> _connecting;
     private volatile string? _interactiveFailure;
     private volatile string? _subscriptionFailure;
+    private readonly object _deliveryGate = new();
+    private List<Action>? _parked;
     private int _probing;
     private int _disposed;
 
@@ -53,6 +55,26 @@ internal sealed class RedisConnection : IAsyncDisposable
 
             return _connecting.Result.IsConnected ? BackplaneHealth.Ok : new BackplaneHealth(false, "Not connected to Redis.");
         }
+    }
+
+    /// <summary>
+    /// Delivers one live message, or parks it while the subscription connection is down or not
+    /// yet confirmed live. Parked messages are delivered right after <see cref="Reconnected"/>
+    /// handlers ran (they hold their streams and read history first), so a message that arrives
+    /// after the restore but before the catch-up starts cannot move a stream past the gap.
+    /// </summary>
+    public void Deliver(Action delivery)
+    {
+        lock (_deliveryGate)
+        {
+            if (_parked is not null)
+            {
+                _parked.Add(delivery);
+                return;
+            }
+        }
+
+        delivery();
     }
 
     /// <summary>Runs one operation with the operation timeout, mapping connection faults to <see cref="BackplaneUnavailableException"/>.</summary>
@@ -164,6 +186,10 @@ internal sealed class RedisConnection : IAsyncDisposable
         if (e.ConnectionType == ConnectionType.Subscription)
         {
             _subscriptionFailure = reason;
+            lock (_deliveryGate)
+            {
+                _parked ??= [];
+            }
         }
         else
         {
@@ -209,7 +235,7 @@ internal sealed class RedisConnection : IAsyncDisposable
                     await subscriber.PublishAsync(channel, "probe").WaitAsync(_options.OperationTimeout, _stopping.Token).ConfigureAwait(false);
                     await echoed.Task.WaitAsync(_options.OperationTimeout, _stopping.Token).ConfigureAwait(false);
                     RedisBackplaneLog.SubscriptionsLive(_logger);
-                    RaiseReconnected();
+                    RaiseReconnectedAndDeliverParked();
                     return;
                 }
                 catch (Exception ex) when (!_stopping.IsCancellationRequested)
@@ -244,6 +270,22 @@ internal sealed class RedisConnection : IAsyncDisposable
         catch (Exception ex) when (IsUnavailable(ex))
         {
             RedisBackplaneLog.UnsubscribeFailed(_logger, channel.ToString(), ex);
+        }
+    }
+
+    // Under the delivery gate: handlers hold their streams before any parked or newer message
+    // reaches them, and newer messages queue behind the parked ones.
+    private void RaiseReconnectedAndDeliverParked()
+    {
+        lock (_deliveryGate)
+        {
+            RaiseReconnected();
+            var parked = _parked ?? [];
+            _parked = null;
+            foreach (var delivery in parked)
+            {
+                delivery();
+            }
         }
     }
 

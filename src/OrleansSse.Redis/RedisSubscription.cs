@@ -12,10 +12,12 @@ internal sealed class RedisSubscription : IAsyncDisposable
     private readonly Action<BackplaneMessage> _onMessage;
     private readonly ILogger _logger;
     private readonly TimeSpan _timeout;
+    private readonly RedisConnection _connection;
     private int _disposed;
 
-    public RedisSubscription(ISubscriber subscriber, RedisChannel channel, Action<BackplaneMessage> onMessage, ILogger logger, TimeSpan timeout)
+    public RedisSubscription(ISubscriber subscriber, RedisChannel channel, Action<BackplaneMessage> onMessage, ILogger logger, TimeSpan timeout, RedisConnection connection)
     {
+        _connection = connection;
         _subscriber = subscriber;
         _channel = channel;
         _onMessage = onMessage;
@@ -61,13 +63,21 @@ internal sealed class RedisSubscription : IAsyncDisposable
             return;
         }
 
-        try
+        _connection.Deliver(() =>
         {
-            _onMessage(message!);
-        }
-        catch (Exception ex)
-        {
-            RedisBackplaneLog.HandlerFailed(_logger, channel.ToString(), ex);
-        }
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                return;
+            }
+
+            try
+            {
+                _onMessage(message!);
+            }
+            catch (Exception ex)
+            {
+                RedisBackplaneLog.HandlerFailed(_logger, channel.ToString(), ex);
+            }
+        });
     }
 }

@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace OrleansSse.Client.Http;
+
+/// <summary>The fields of an <c>application/problem+json</c> body the client reports.</summary>
+internal sealed record ProblemResponse(
+    [property: JsonPropertyName("title")] string? Title,
+    [property: JsonPropertyName("detail")] string? Detail);

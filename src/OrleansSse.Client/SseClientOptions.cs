@@ -1,0 +1,92 @@
+using OrleansSse.Backplane;
+
+namespace OrleansSse.Client;
+
+/// <summary>
+/// Settings of the OrleansSse client, bindable from the configuration section
+/// <see cref="SectionName"/> (<c>Mode</c>, <c>Redis</c>, <c>KeyPrefix</c>, <c>BaseAddress</c>,
+/// <c>PublisherKey</c>, <c>OperationTimeout</c>, <c>Retention</c>), or set with
+/// <see cref="UseRedis"/> / <see cref="UseHttp"/>.
+/// </summary>
+public sealed class SseClientOptions
+{
+    /// <summary>The configuration section the options are usually bound from: <c>OrleansSseClient</c>.</summary>
+    public const string SectionName = "OrleansSseClient";
+
+    /// <summary>
+    /// How to reach the cluster. When null: <see cref="SseClientMode.Redis"/> if <see cref="Redis"/>
+    /// is set, else <see cref="SseClientMode.Http"/> if <see cref="BaseAddress"/> is set.
+    /// </summary>
+    public SseClientMode? Mode { get; set; }
+
+    /// <summary>Redis mode: the StackExchange.Redis configuration string of the cluster's Redis, e.g. <c>127.0.0.1:6379</c>.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Redis mode: the prefix of every key and channel; must equal the silos' <c>OrleansSse:Backplane:KeyPrefix</c>. Default <c>orleanssse</c>.</summary>
+    public string KeyPrefix { get; set; } = "orleanssse";
+
+    /// <summary>
+    /// Redis mode: the history bounds applied when this client publishes; must equal the silos'
+    /// <c>OrleansSse:Retention</c>, or streams this client writes to are trimmed differently.
+    /// </summary>
+    public RetentionOptions Retention { get; set; } = new();
+
+    /// <summary>HTTP mode: a silo's (or its load balancer's) base address, e.g. <c>http://silo:8080/</c>.</summary>
+    public Uri? BaseAddress { get; set; }
+
+    /// <summary>HTTP mode: the publisher key sent as <c>Authorization: Bearer …</c>; null when the silos run without keys.</summary>
+    public string? PublisherKey { get; set; }
+
+    /// <summary>Longest wait for one operation (a Redis command or an HTTP request). Default 5 s.</summary>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Reach the cluster through its Redis, as a cluster client.</summary>
+    /// <param name="configuration">The StackExchange.Redis configuration string.</param>
+    /// <param name="keyPrefix">The silos' key prefix; null keeps <see cref="KeyPrefix"/>.</param>
+    public SseClientOptions UseRedis(string configuration, string? keyPrefix = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
+        Mode = SseClientMode.Redis;
+        Redis = configuration;
+        KeyPrefix = keyPrefix ?? KeyPrefix;
+        return this;
+    }
+
+    /// <summary>Reach the cluster through a silo's HTTP API.</summary>
+    /// <param name="baseAddress">The silo's base address.</param>
+    /// <param name="publisherKey">The publisher key, when the silos require one.</param>
+    public SseClientOptions UseHttp(Uri baseAddress, string? publisherKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        Mode = SseClientMode.Http;
+        BaseAddress = baseAddress;
+        PublisherKey = publisherKey ?? PublisherKey;
+        return this;
+    }
+
+    /// <summary>The mode in effect, after inference; throws when nothing says how to reach the cluster.</summary>
+    internal SseClientMode ResolveMode()
+    {
+        var mode = Mode
+            ?? (!string.IsNullOrWhiteSpace(Redis) ? SseClientMode.Redis
+            : BaseAddress is not null ? SseClientMode.Http
+            : throw new InvalidOperationException(
+                $"The OrleansSse client has no target: call UseRedis(...) or UseHttp(...), or set {SectionName}:Redis or {SectionName}:BaseAddress."));
+        if (mode == SseClientMode.Redis && string.IsNullOrWhiteSpace(Redis))
+        {
+            throw new InvalidOperationException($"The OrleansSse client is in Redis mode but {SectionName}:Redis (the connection string) is empty.");
+        }
+
+        if (mode == SseClientMode.Http && BaseAddress is not { IsAbsoluteUri: true })
+        {
+            throw new InvalidOperationException($"The OrleansSse client is in Http mode but {SectionName}:BaseAddress is not an absolute URI.");
+        }
+
+        if (OperationTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{SectionName}:OperationTimeout must be positive.");
+        }
+
+        return mode;
+    }
+}

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace OrleansSse.Cluster.Tests;
+
+/// <summary>
+/// <c>deploy/local-cluster.sh</c> on this machine: redis-server, three silo processes and Debian's
+/// nginx on free loopback ports. A stream opened through nginx receives what is published through
+/// nginx, and SIGTERM to the script leaves no process behind.
+/// </summary>
+public sealed class LocalClusterScriptTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task LocalClusterComesUpAndDeliversThroughNginxThenStopsCleanly()
+    {
+        var port = FreePorts.One();
+        var redisPort = FreePorts.One();
+        var siloBase = FreePorts.Consecutive(3);
+        var runDir = Directory.CreateTempSubdirectory("orleanssse-local-cluster-").FullName;
+        var start = new ProcessStartInfo("bash")
+        {
+            WorkingDirectory = Repo.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(Repo.Root, "deploy", "local-cluster.sh"));
+        start.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        start.Environment["REDIS_PORT"] = redisPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["SILO_BASE_PORT"] = siloBase.ToString(CultureInfo.InvariantCulture);
+        start.Environment["RUN_DIR"] = runDir;
+        // The silo these tests were built with, instead of a Release build of its own.
+        start.Environment["SILO_DLL"] = Repo.SiloDll;
+
+        var output = new StringBuilder();
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var script = Process.Start(start)!;
+        void OnLine(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+
+            if (line.StartsWith("cluster up", StringComparison.Ordinal))
+            {
+                up.TrySetResult();
+            }
+        }
+
+        script.OutputDataReceived += (_, e) => OnLine(e.Data);
+        script.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        script.BeginOutputReadLine();
+        script.BeginErrorReadLine();
+        string Log()
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+
+        IReadOnlyList<(int Pid, string Name)> children = [];
+        try
+        {
+            await Task.WhenAny(up.Task, script.WaitForExitAsync()).WaitAsync(StartTimeout);
+            Assert.True(up.Task.IsCompleted, "the script exited before 'cluster up':\n" + Log());
+            children = ProcessTree.Descendants(script.Id);
+            Assert.Contains(children, c => c.Name == "redis-server");
+            Assert.Contains(children, c => c.Name == "nginx");
+            Assert.Equal(3, children.Count(c => c.Name == "dotnet"));
+
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = Wait.Timeout };
+            using var streamHttp = new HttpClient { BaseAddress = http.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+            using (var health = await http.GetAsync("/healthz"))
+            {
+                Assert.True(health.StatusCode == HttpStatusCode.OK, await health.Content.ReadAsStringAsync());
+            }
+
+            await DeliverThroughNginxAsync(http, streamHttp);
+
+            Signals.Terminate(script.Id);
+            await script.WaitForExitAsync().WaitAsync(Wait.Timeout * 2);
+            await Wait.UntilAsync(
+                () => Task.FromResult(!children.Any(c => ProcessTree.IsAlive(c.Pid, c.Name))),
+                "every process the script started to exit: " + string.Join(", ", children.Where(c => ProcessTree.IsAlive(c.Pid, c.Name))));
+        }
+        finally
+        {
+            foreach (var (pid, name) in children.Concat(script.HasExited ? [] : [(script.Id, "bash")]))
+            {
+                if (ProcessTree.IsAlive(pid, name))
+                {
+                    using var leftover = Process.GetProcessById(pid);
+                    leftover.Kill();
+                }
+            }
+
+            Directory.Delete(runDir, recursive: true);
+        }
+    }
+
+    // Streams through nginx land on silos round-robin; publishes through nginx on others.
+    private static async Task DeliverThroughNginxAsync(HttpClient http, HttpClient streamHttp)
+    {
+        var api = new ClusterApi(http);
+        var readers = new List<(string ClientId, SseReader Reader)>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var clientId = Wait.Unique($"nginx{i}");
+                var reader = await SseReader.OpenAsync(streamHttp, $"/api/sse?client_id={clientId}", Wait.Timeout);
+                readers.Add((clientId, reader));
+                var connected = await reader.NextAsync(Wait.Timeout);
+                Assert.Equal("connected", connected.EventType);
+                Assert.Contains(clientId, connected.Data, StringComparison.Ordinal);
+            }
+
+            foreach (var (clientId, reader) in readers)
+            {
+                var (id, online) = await api.SendAsync(clientId, "through nginx", "note");
+                Assert.True(online, $"{clientId} is connected through nginx");
+                var note = await reader.NextAsync(Wait.Timeout);
+                Assert.Equal(("note", "through nginx", id), (note.EventType, note.Data, note.EventId));
+            }
+
+            var all = await api.BroadcastAsync("everyone");
+            foreach (var (_, reader) in readers)
+            {
+                var evt = await reader.NextAsync(Wait.Timeout);
+                Assert.Equal(("message", "everyone", all), (evt.EventType, evt.Data, evt.EventId));
+            }
+        }
+        finally
+        {
+            foreach (var (_, reader) in readers)
+            {
+                await reader.DisposeAsync();
+            }
+        }
+    }
+}
