@@ -182,7 +182,7 @@ public sealed class SseConnection
     public void Expire(ReadOnlyMemory<byte> last = default) => Close(CloseReason.Expired, last);
 
     /// <summary>
-    /// Ends the stream. <see cref="CloseReason.Draining"/> and <see cref="CloseReason.Expired"/>
+    /// Ends the stream. <see cref="CloseReason.Draining"/>, <see cref="CloseReason.Expired"/> and <see cref="CloseReason.Requested"/>
     /// write what is queued plus <paramref name="last"/> and then end; every other reason cuts at once.
     /// </summary>
     internal void Close(CloseReason reason, ReadOnlyMemory<byte> last = default)
@@ -195,7 +195,7 @@ public sealed class SseConnection
             }
 
             CloseReason = reason;
-            if (reason is CloseReason.Draining or CloseReason.Expired)
+            if (reason is CloseReason.Draining or CloseReason.Expired or CloseReason.Requested)
             {
                 if (!last.IsEmpty)
                 {

@@ -106,7 +106,7 @@ internal static class StreamEndpoint
                 using var expiry = ConnectionExpiry.Schedule(
                     opened.Connection, admission.Deadline, SseEncoder.Retry(stream.Value.RetryMilliseconds), TimeProvider.System);
                 await opened.Connection.RunAsync(context.Response.BodyWriter, context.RequestAborted);
-                if (opened.Connection.CloseReason is not (CloseReason.None or CloseReason.Draining or CloseReason.Expired))
+                if (opened.Connection.CloseReason is not (CloseReason.None or CloseReason.Draining or CloseReason.Expired or CloseReason.Requested))
                 {
                     SiloLog.StreamCut(logger, clientId, opened.Connection.CloseReason);
                     context.Abort();
