@@ -72,8 +72,7 @@ public sealed class BrowserResumeTests(ChromiumFixture chromium, ITestOutputHelp
         expected.Add((await cluster.Client.GetBroadcast().SendAsync(SseEvent.Message("missed broadcast"))).Id);
 
         // The replacement silo listens where the page's EventSource points: the killed silo's port.
-        cluster.Options.Settings["urls"] = address.GetLeftPart(UriPartial.Authority);
-        var replacement = await cluster.StartAdditionalSiloAsync();
+        var replacement = await cluster.StartAdditionalSiloAsync(address);
         Assert.Equal(address, replacement.BaseAddress);
 
         await AssertResumedAsync(page, before, expected, () => new SiloApi(replacement.Http).SendAsync(client, "after"));
