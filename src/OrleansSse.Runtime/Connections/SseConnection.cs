@@ -158,7 +158,23 @@ public sealed class SseConnection
         lock (_lock)
         {
             _started = true;
-            EnqueueLocked(first);
+            if (_pending.Count == 0)
+            {
+                EnqueueLocked(first);
+                return;
+            }
+
+            // Closed gracefully while opening (e.g. draining): the first bytes still go first, so
+            // the drain's retry hint comes after the connected event's and wins.
+            var queued = _pending.ToArray();
+            _pending.Clear();
+            _pending.Enqueue(first);
+            foreach (var bytes in queued)
+            {
+                _pending.Enqueue(bytes);
+            }
+
+            Wake();
         }
     }
 
