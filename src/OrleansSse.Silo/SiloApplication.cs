@@ -30,7 +30,7 @@ public static class SiloApplication
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        AddSiloJson(builder, args);
+        AddSiloJson(builder);
         configure?.Invoke(builder);
         AddServices(builder);
 
@@ -41,14 +41,14 @@ public static class SiloApplication
         app.UseStaticFiles();
         app.MapStreamEndpoint();
         app.MapPublishEndpoints().RequirePublisherKey().LimitPublishRate();
-        app.MapGroupEndpoints().RequirePublisherKey();
-        app.MapClientEndpoints().RequirePublisherKey();
+        app.MapGroupEndpoints().RequirePublisherKey().LimitPublishRate();
+        app.MapClientEndpoints().RequirePublisherKey().LimitPublishRate();
         app.MapOrleansSseAi().RequirePublisherKey().LimitPublishRate();
         app.MapOperationsEndpoints();
         return app;
     }
 
-    private static void AddSiloJson(WebApplicationBuilder builder, string[] args)
+    private static void AddSiloJson(WebApplicationBuilder builder)
     {
         var path = builder.Configuration["config"] ?? Environment.GetEnvironmentVariable("ORLEANSSSE_CONFIG");
         var required = path is not null;
@@ -64,7 +64,6 @@ public static class SiloApplication
         };
         json.ResolveFileProvider();
         sources.Insert(0, json);
-        _ = args;
     }
 
     private static void AddServices(WebApplicationBuilder builder)
@@ -77,6 +76,7 @@ public static class SiloApplication
         services.Configure<LimitOptions>(config.GetSection("Limits"));
 
         var silo = config.Get<SiloOptions>() ?? new SiloOptions();
+        silo.Backplane.Validate();
         if (silo.Backplane.UseRedis && !services.Any(s => s.ServiceType == typeof(ISseBackplane)))
         {
             if (string.IsNullOrWhiteSpace(silo.Backplane.Redis))

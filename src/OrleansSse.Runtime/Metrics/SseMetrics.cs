@@ -67,7 +67,7 @@ public sealed class SseMetrics
         Gauge(output, "orleanssse_connections_active", "Open SSE streams on this silo.", ref _connectionsActive);
         Counter(output, "orleanssse_connections_total", "SSE streams opened on this silo.", ref _connectionsTotal);
         Counter(output, "orleanssse_connections_rejected_total", "Streams refused by a connection limit.", ref _connectionsRejected);
-        Counter(output, "orleanssse_events_published_total", "Events published through this silo's API.", ref _eventsPublished);
+        Counter(output, "orleanssse_events_published_total", "Events published through this silo's HTTP API.", ref _eventsPublished);
         Counter(output, "orleanssse_backplane_messages_total", "Backplane messages this silo received.", ref _backplaneMessages);
         Counter(output, "orleanssse_frames_written_total", "Event frames written to streams.", ref _framesWritten);
         Counter(output, "orleanssse_frames_dropped_total", "Event frames dropped by the slow-consumer policy.", ref _framesDropped);

@@ -8,6 +8,15 @@ internal static class Problems
     public static IResult BadRequest(string detail) =>
         Results.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
 
+    public static IResult Unauthorized(string detail) =>
+        Results.Problem(detail: detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+
+    public static IResult Forbidden(string detail) =>
+        Results.Problem(detail: detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+
+    public static IResult Conflict(string detail) =>
+        Results.Problem(detail: detail, statusCode: StatusCodes.Status409Conflict, title: "Limit reached");
+
     public static IResult TooLarge(long limit) =>
         Results.Problem(
             detail: $"The request body is larger than {limit.ToString(CultureInfo.InvariantCulture)} bytes.",

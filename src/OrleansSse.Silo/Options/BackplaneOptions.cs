@@ -15,6 +15,17 @@ public sealed class BackplaneOptions
     /// <summary>Prefix of every Redis key and channel, so several deployments can share one Redis.</summary>
     public string KeyPrefix { get; set; } = "orleanssse";
 
+    /// <summary>Throws at start for a <see cref="Kind"/> that is neither empty, <c>InMemory</c> nor <c>Redis</c>.</summary>
+    public void Validate()
+    {
+        if (!string.IsNullOrEmpty(Kind) &&
+            !string.Equals(Kind, "InMemory", StringComparison.OrdinalIgnoreCase) &&
+            !string.Equals(Kind, "Redis", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"OrleansSse:Backplane:Kind must be InMemory or Redis, not '{Kind}'.");
+        }
+    }
+
     /// <summary>Whether the Redis backplane is selected.</summary>
     public bool UseRedis =>
         string.Equals(Kind, "Redis", StringComparison.OrdinalIgnoreCase) ||

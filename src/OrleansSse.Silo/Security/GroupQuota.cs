@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OrleansSse.Backplane;
+using OrleansSse.Silo.Http;
 using OrleansSse.Silo.Options;
 
 namespace OrleansSse.Silo.Security;
@@ -24,7 +25,7 @@ internal sealed class GroupQuota(ISseBackplane backplane, IOptions<LimitOptions>
         var after = new HashSet<string>(current, StringComparer.Ordinal);
         var adds = joining.Count(after.Add);
         return adds > 0 && after.Count > max
-            ? SecurityProblems.Conflict($"A client may belong to at most {max} groups; '{clientId}' would belong to {after.Count}.")
+            ? Problems.Conflict($"A client may belong to at most {max} groups; '{clientId}' would belong to {after.Count}.")
             : null;
     }
 }

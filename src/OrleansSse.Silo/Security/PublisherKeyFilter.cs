@@ -1,3 +1,5 @@
+using OrleansSse.Silo.Http;
+
 namespace OrleansSse.Silo.Security;
 
 /// <summary>
@@ -21,14 +23,14 @@ internal sealed class PublisherKeyFilter(PublisherKeyRing keys) : IEndpointFilte
         if (!BearerToken.TryRead(http.Request, out var presented))
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
-            return ValueTask.FromResult<object?>(SecurityProblems.Unauthorized(
+            return ValueTask.FromResult<object?>(Problems.Unauthorized(
                 "This endpoint requires a publisher key: 'Authorization: Bearer <key>'."));
         }
 
         var index = keys.Match(presented);
         if (index < 0)
         {
-            return ValueTask.FromResult<object?>(SecurityProblems.Forbidden("The publisher key is not valid."));
+            return ValueTask.FromResult<object?>(Problems.Forbidden("The publisher key is not valid."));
         }
 
         http.Items[PublisherItem] = "key:" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansSse.Silo.Http;
 using OrleansSse.Silo.Options;
 
 namespace OrleansSse.Silo.Security;
@@ -43,7 +44,7 @@ internal sealed class SubscriberGate(
             }
             else if (!string.Equals(clientId, grant.ClientId, StringComparison.Ordinal))
             {
-                return Refuse(SecurityProblems.Forbidden("The subscriber token is for another client id."));
+                return Refuse(Problems.Forbidden("The subscriber token is for another client id."));
             }
 
             // No groups claim: no groups on connect (a publisher may still add the client to groups).
@@ -51,7 +52,7 @@ internal sealed class SubscriberGate(
             if (!allowed.Contains(SubscriberTokenFormat.AnyGroup, StringComparer.Ordinal) &&
                 groups.FirstOrDefault(g => !allowed.Contains(g, StringComparer.Ordinal)) is { } denied)
             {
-                return Refuse(SecurityProblems.Forbidden($"The subscriber token does not allow joining group '{denied}'."));
+                return Refuse(Problems.Forbidden($"The subscriber token does not allow joining group '{denied}'."));
             }
 
             deadline = deadline is { } d && d < grant.Expires ? d : grant.Expires;
@@ -70,7 +71,7 @@ internal sealed class SubscriberGate(
     private static IResult Unauthorized(HttpContext context, string detail, string? error)
     {
         context.Response.Headers.WWWAuthenticate = error is null ? "Bearer" : $"Bearer error=\"{error}\"";
-        return SecurityProblems.Unauthorized(detail);
+        return Problems.Unauthorized(detail);
     }
 
     private string MissingTokenDetail(HttpContext context) =>
