@@ -35,6 +35,7 @@ public static class SiloApplication
         AddServices(builder);
 
         var app = builder.Build();
+        app.UseForwardedHeaders();
         app.UseMiddleware<BackplaneUnavailableMiddleware>();
         app.UseSiloSecurity();
         app.UseDefaultFiles();
@@ -77,6 +78,7 @@ public static class SiloApplication
 
         var silo = config.Get<SiloOptions>() ?? new SiloOptions();
         silo.Backplane.Validate();
+        services.AddTrustedProxies(silo);
         if (silo.Backplane.UseRedis && !services.Any(s => s.ServiceType == typeof(ISseBackplane)))
         {
             if (string.IsNullOrWhiteSpace(silo.Backplane.Redis))

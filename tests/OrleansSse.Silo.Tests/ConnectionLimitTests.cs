@@ -31,6 +31,21 @@ public sealed class ConnectionLimitTests
     }
 
     [Fact]
+    public async Task BehindALoopbackProxyThePerIpLimitCountsTheForwardedClientAddress()
+    {
+        await using var cluster = await StartAsync(("MaxConnectionsPerIp", "1"));
+        static KeyValuePair<string, string>[] From(string ip) => [new("X-Forwarded-For", ip)];
+
+        await using var first = await cluster.ConnectPathAsync(0, "/api/sse?client_id=a", From("203.0.113.7"));
+        await using var otherBrowser = await cluster.ConnectPathAsync(0, "/api/sse?client_id=b", From("203.0.113.8"));
+        await using var sameBrowser = await cluster.ConnectPathAsync(0, "/api/sse?client_id=c", From("203.0.113.7"));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, otherBrowser.StatusCode);
+        AssertRefused(sameBrowser, HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
     public async Task ConnectionsPastMaxConnectionsPerClientGet429WhileOtherClientsConnect()
     {
         await using var cluster = await StartAsync(("MaxConnectionsPerClient", "2"));

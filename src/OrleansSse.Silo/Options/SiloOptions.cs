@@ -11,4 +11,10 @@ public sealed class SiloOptions
 
     /// <summary>Which backplane the silo uses.</summary>
     public BackplaneOptions Backplane { get; set; } = new();
+
+    /// <summary>
+    /// Reverse proxies (IP addresses or CIDR networks) whose <c>X-Forwarded-For</c> names the real
+    /// client, for per-IP limits. Loopback is always trusted (a proxy on the same machine).
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
 }
