@@ -5,7 +5,7 @@ namespace OrleansSse;
 /// <summary>
 /// The subscriber token, in one place: an HMAC-signed JWT (compact JWS) whose <c>sub</c> claim is
 /// the client id, whose optional <c>groups</c> claim (a JSON array of strings) lists the groups the
-/// client may join on connect, and whose <c>exp</c> claim is required: the silo ends the stream no
+/// client may join on connect (absent: none; <see cref="AnyGroup"/>: any), and whose <c>exp</c> claim is required: the silo ends the stream no
 /// later than it. Only <see cref="Algorithms"/> are accepted; <c>alg: none</c> and asymmetric
 /// algorithms are refused. Signing keys are the UTF-8 bytes of a configured string, at least
 /// <see cref="MinKeyBytes"/> bytes long.
@@ -15,8 +15,11 @@ public static class SubscriberTokenFormat
     /// <summary>The claim holding the client id (required).</summary>
     public const string ClientIdClaim = "sub";
 
-    /// <summary>The claim holding the groups the client may join on connect (optional array).</summary>
+    /// <summary>The claim holding the groups the client may join on connect (optional array; absent: none).</summary>
     public const string GroupsClaim = "groups";
+
+    /// <summary>The <see cref="GroupsClaim"/> entry that allows joining any group on connect.</summary>
+    public const string AnyGroup = "*";
 
     /// <summary>The algorithm the issuer signs with.</summary>
     public const string SigningAlgorithm = "HS256";

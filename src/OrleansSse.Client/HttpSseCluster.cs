@@ -12,8 +12,8 @@ namespace OrleansSse.Client;
 /// any other refusal (400 for a reserved event name such as <c>connected</c>, 401/403 for a wrong
 /// publisher key, 413 for a body over the silo's limit) or an unreachable silo throws
 /// <see cref="SseClientException"/> with the status and the problem's detail.
-/// Limits: the silo reports <see cref="PublishResult.Online"/> for direct sends only; group and
-/// broadcast sends return it as false. A timed-out request may still have been applied.
+/// <see cref="PublishResult.Online"/> is the silo's <c>online</c> answer. A timed-out request may
+/// still have been applied.
 /// </remarks>
 public sealed class HttpSseCluster : ISseCluster
 {

@@ -38,7 +38,10 @@ public sealed class SubscriberTokenIssuer
     /// <summary>Mints a token that lets <paramref name="clientId"/> listen for <paramref name="lifetime"/>.</summary>
     /// <param name="clientId">The client id (<see cref="SseNames.IsValidKey"/>).</param>
     /// <param name="lifetime">How long the token (and any stream opened with it) lasts; positive.</param>
-    /// <param name="groups">The groups the client may join with <c>groups=</c>; null: any.</param>
+    /// <param name="groups">
+    /// The groups the client may join with <c>groups=</c> on connect; null: none (groups it is
+    /// added to by a publisher still reach it); <c>["*"]</c> (<see cref="SubscriberTokenFormat.AnyGroup"/>): any.
+    /// </param>
     /// <returns>The compact JWT.</returns>
     public string Issue(string clientId, TimeSpan lifetime, IEnumerable<string>? groups = null)
     {
@@ -55,7 +58,10 @@ public sealed class SubscriberTokenIssuer
             var list = groups.ToArray();
             foreach (var group in list)
             {
-                SseNames.ThrowIfInvalidKey(group, nameof(groups));
+                if (group != SubscriberTokenFormat.AnyGroup)
+                {
+                    SseNames.ThrowIfInvalidKey(group, nameof(groups));
+                }
             }
 
             claims[SubscriberTokenFormat.GroupsClaim] = list;

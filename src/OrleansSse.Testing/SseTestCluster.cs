@@ -62,7 +62,7 @@ public sealed class SseTestCluster : IAsyncDisposable
         {
             for (var i = 0; i < options.Silos; i++)
             {
-                await cluster.StartAdditionalSiloAsync(cancellationToken).ConfigureAwait(false);
+                await cluster.StartAdditionalSiloAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             }
         }
         catch
@@ -74,14 +74,24 @@ public sealed class SseTestCluster : IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>Starts one more silo on the same backplane and returns it (its index is the next one).</summary>
-    public async Task<SseTestSilo> StartAdditionalSiloAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts one more silo on the same backplane and returns it (its index is the next one).
+    /// <paramref name="listenAddress"/> (e.g. a stopped silo's <see cref="SseTestSilo.BaseAddress"/>)
+    /// makes it listen there instead of on a free port: clients pointed at a silo that went away
+    /// then reconnect to its replacement.
+    /// </summary>
+    public async Task<SseTestSilo> StartAdditionalSiloAsync(Uri? listenAddress = null, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var index = _silos.Count;
             var settings = BuildSettings(index);
+            if (listenAddress is not null)
+            {
+                settings["urls"] = listenAddress.GetLeftPart(UriPartial.Authority);
+            }
+
             var app = SiloApplication.Build(["--urls", "http://127.0.0.1:0"], builder =>
             {
                 builder.Configuration.AddInMemoryCollection(settings);

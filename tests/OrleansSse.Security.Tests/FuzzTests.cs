@@ -25,7 +25,7 @@ public sealed class FuzzTests
             ("OrleansSse:Limits:PublishEventsPerSecond", "0")));
         await using var open = await TestSilo.StartAsync(new() { ["OrleansSse:Limits:PublishEventsPerSecond"] = "0" });
         var silos = new[] { (Silo: secure, Expected: new List<(string Event, string Data)>()), (Silo: open, Expected: []) };
-        await using var secureWatcher = await secure.OpenStreamAsync("?client_id=watcher&groups=watchers", TestTokens.For("watcher"));
+        await using var secureWatcher = await secure.OpenStreamAsync("?client_id=watcher&groups=watchers", TestTokens.For("watcher", groups: ["watchers"]));
         await using var openWatcher = await open.OpenStreamAsync("?client_id=watcher&groups=watchers");
         await secureWatcher.ConnectedAsync();
         await openWatcher.ConnectedAsync();

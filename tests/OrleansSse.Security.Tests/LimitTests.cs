@@ -70,10 +70,10 @@ public sealed class LimitTests
         await using var silo = await TestSilo.StartAsync(TestSilo.Secure(("OrleansSse:Limits:MaxGroupsPerClient", "2")));
         using var put = await silo.SendAsync(TestSilo.Request(HttpMethod.Put, "/api/sse/groups/g1/clients/alice"));
 
-        await using var refused = await silo.OpenStreamAsync("?groups=g2,g3", TestTokens.For("alice"));
+        await using var refused = await silo.OpenStreamAsync("?groups=g2,g3", TestTokens.For("alice", groups: [SubscriberTokenFormat.AnyGroup]));
         await ProblemAssert.IsProblemAsync(refused.Response, HttpStatusCode.Conflict);
 
-        await using var stream = await silo.OpenStreamAsync("?groups=g1,g2", TestTokens.For("alice"));
+        await using var stream = await silo.OpenStreamAsync("?groups=g1,g2", TestTokens.For("alice", groups: [SubscriberTokenFormat.AnyGroup]));
         Assert.Equal("alice", await stream.ConnectedAsync());
     }
 

@@ -87,7 +87,7 @@ public sealed class PublisherKeyTests
 
     private static async Task<SseStream> ConnectAliceInTeamAsync(TestSilo silo)
     {
-        var alice = await silo.OpenStreamAsync("?client_id=alice&groups=team", TestTokens.For("alice"));
+        var alice = await silo.OpenStreamAsync("?client_id=alice&groups=team", TestTokens.For("alice", groups: ["team"]));
         Assert.Equal("alice", await alice.ConnectedAsync());
         return alice;
     }

@@ -143,6 +143,30 @@ public sealed class SubscriberTokenTests
     }
 
     [Fact]
+    public async Task Groups_WithoutAGroupsClaim_NoGroupMayBeJoinedOnConnect()
+    {
+        await using var silo = await TestSilo.StartAsync(TestSilo.Secure());
+
+        await using var refused = await silo.OpenStreamAsync("?groups=admins", TestTokens.For("alice"));
+        await ProblemAssert.IsProblemAsync(refused.Response, HttpStatusCode.Forbidden);
+
+        await using var stream = await silo.OpenStreamAsync("", TestTokens.For("alice"));
+        Assert.Equal("alice", await stream.ConnectedAsync());
+    }
+
+    [Fact]
+    public async Task Groups_AWildcardClaim_AllowsAnyGroup()
+    {
+        await using var silo = await TestSilo.StartAsync(TestSilo.Secure());
+        var token = TestTokens.For("alice", groups: [SubscriberTokenFormat.AnyGroup]);
+
+        await using var stream = await silo.OpenStreamAsync("?groups=anything", token);
+        Assert.Equal("alice", await stream.ConnectedAsync());
+        using var send = await silo.SendAsync(TestSilo.Request(HttpMethod.Post, "/api/sse/groups/anything/send", """{"data":"a1"}"""));
+        Assert.Equal("a1", (await stream.NextAsync()).Data);
+    }
+
+    [Fact]
     public async Task Issuer_AndAudience_AreEnforcedWhenConfigured()
     {
         await using var silo = await TestSilo.StartAsync(TestSilo.Secure(

@@ -167,6 +167,15 @@ public sealed partial class ConnectionRegistry
         {
             await FollowAsync(connection, target).ConfigureAwait(false);
             var history = await _backplane.ReadHistoryAsync([target], joined.Cursor).ConfigureAwait(false);
+            if (!history.Recovered)
+            {
+                // The group's events since the join are gone (trimmed or another epoch): end the
+                // stream so the client resumes and learns it in-band.
+                connection.Release([]);
+                connection.Close(CloseReason.HistoryLost);
+                return;
+            }
+
             connection.Release(Encode(history.Events));
         }
         catch (Exception ex)
@@ -183,6 +192,12 @@ public sealed partial class ConnectionRegistry
         RegistryLog.CatchingUp(_logger, connections.Length);
         foreach (var connection in connections)
         {
+            // A stream still opening reads its own history after this; only started ones catch up.
+            if (connection.Epoch.Length == 0)
+            {
+                continue;
+            }
+
             connection.Hold();
             _ = CatchUpAsync(connection);
         }
@@ -193,7 +208,9 @@ public sealed partial class ConnectionRegistry
     {
         try
         {
+            // Joins and leaves announced during the outage were missed: re-read the client's groups.
             var after = new EventCursor(connection.Epoch, connection.LastPosition);
+            await FollowGroupsAsync(connection, CancellationToken.None).ConfigureAwait(false);
             var history = await _backplane.ReadHistoryAsync(connection.Targets, after).ConfigureAwait(false);
             if (!history.Recovered)
             {

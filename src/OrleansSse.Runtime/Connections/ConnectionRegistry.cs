@@ -48,19 +48,21 @@ public sealed partial class ConnectionRegistry : IDisposable
     public bool IsDraining => Volatile.Read(ref _draining);
 
     /// <summary>
-    /// Opens a stream for <paramref name="clientId"/>: follows its client target, its groups and
-    /// broadcast, then reads the history after <paramref name="cursor"/> (if any). The returned
-    /// connection is held; call <see cref="Start"/> to queue its first bytes and go live.
+    /// Opens a stream for <paramref name="clientId"/>: follows its client target (so membership
+    /// changes from then on reach it), then its groups and broadcast, then reads the history after
+    /// <paramref name="cursor"/> (if any). The returned connection is held; call <see cref="Start"/>
+    /// to queue its first bytes and go live.
     /// </summary>
     /// <exception cref="BackplaneUnavailableException">Nothing is left behind: the stream is not opened.</exception>
-    public async Task<OpenedStream> OpenAsync(string clientId, IReadOnlyList<string> groups, EventCursor? cursor, string? remoteAddress, CancellationToken cancellationToken)
+    /// <exception cref="SiloDrainingException">The silo is stopping.</exception>
+    public async Task<OpenedStream> OpenAsync(string clientId, EventCursor? cursor, string? remoteAddress, CancellationToken cancellationToken)
     {
         var connection = new SseConnection(clientId, remoteAddress, _options, _metrics);
         lock (_gate)
         {
             if (_draining)
             {
-                throw new InvalidOperationException("The silo is draining.");
+                throw new SiloDrainingException();
             }
 
             _connections.Add(connection);
@@ -69,9 +71,9 @@ public sealed partial class ConnectionRegistry : IDisposable
         _metrics.ConnectionOpened();
         try
         {
-            var targets = new List<SseTarget>(groups.Count + 2) { SseTarget.Client(clientId), SseTarget.All };
-            targets.AddRange(groups.Select(SseTarget.Group));
-            await Task.WhenAll(targets.Select(t => FollowAsync(connection, t))).ConfigureAwait(false);
+            await FollowAsync(connection, SseTarget.Client(clientId)).ConfigureAwait(false);
+            await FollowGroupsAsync(connection, cancellationToken).ConfigureAwait(false);
+            await FollowAsync(connection, SseTarget.All).ConfigureAwait(false);
 
             // Events up to the current position belong to "before this stream": live copies of them
             // still in flight are dropped, and a later catch-up starts here rather than at 0.
@@ -82,7 +84,7 @@ public sealed partial class ConnectionRegistry : IDisposable
                 return new OpenedStream(connection, Recovered: true, []);
             }
 
-            var history = await _backplane.ReadHistoryAsync(targets, after, cancellationToken).ConfigureAwait(false);
+            var history = await _backplane.ReadHistoryAsync(connection.Targets, after, cancellationToken).ConfigureAwait(false);
             if (after.Epoch == current.Epoch && after.Position <= current.Position)
             {
                 connection.SetCursor(current.Epoch, after.Position);
@@ -96,6 +98,17 @@ public sealed partial class ConnectionRegistry : IDisposable
             await CloseAsync(connection).ConfigureAwait(false);
             throw;
         }
+    }
+
+    // Makes the connection follow exactly the client's groups as the backplane has them now
+    // (joins and leaves announced meanwhile on the client target are applied as they arrive).
+    private async Task FollowGroupsAsync(SseConnection connection, CancellationToken cancellationToken)
+    {
+        var groups = await _backplane.GetClientGroupsAsync(connection.ClientId, cancellationToken).ConfigureAwait(false);
+        var wanted = groups.Select(SseTarget.Group).ToHashSet();
+        var stale = connection.Targets.Where(t => t.Kind == TargetKind.Group && !wanted.Contains(t));
+        await Task.WhenAll(stale.Select(t => UnfollowAsync(connection, t))).ConfigureAwait(false);
+        await Task.WhenAll(wanted.Select(t => FollowAsync(connection, t))).ConfigureAwait(false);
     }
 
     /// <summary>Queues the stream's first bytes, then the parked live frames merged with <paramref name="opened"/>'s history.</summary>

@@ -159,7 +159,23 @@ public sealed class SseConnection
         lock (_lock)
         {
             _started = true;
-            EnqueueLocked(first);
+            if (_pending.Count == 0)
+            {
+                EnqueueLocked(first);
+                return;
+            }
+
+            // Closed gracefully while opening (e.g. draining): the first bytes still go first, so
+            // the drain's retry hint comes after the connected event's and wins.
+            var queued = _pending.ToArray();
+            _pending.Clear();
+            _pending.Enqueue(first);
+            foreach (var bytes in queued)
+            {
+                _pending.Enqueue(bytes);
+            }
+
+            Wake();
         }
     }
 
@@ -183,7 +199,7 @@ public sealed class SseConnection
     public void Expire(ReadOnlyMemory<byte> last = default) => Close(CloseReason.Expired, last);
 
     /// <summary>
-    /// Ends the stream. <see cref="CloseReason.Draining"/> and <see cref="CloseReason.Expired"/>
+    /// Ends the stream. <see cref="CloseReason.Draining"/>, <see cref="CloseReason.Expired"/> and <see cref="CloseReason.Requested"/>
     /// write what is queued plus <paramref name="last"/> and then end; every other reason cuts at once.
     /// </summary>
     internal void Close(CloseReason reason, ReadOnlyMemory<byte> last = default)
@@ -196,7 +212,7 @@ public sealed class SseConnection
             }
 
             CloseReason = reason;
-            if (reason is CloseReason.Draining or CloseReason.Expired)
+            if (reason is CloseReason.Draining or CloseReason.Expired or CloseReason.Requested)
             {
                 if (!last.IsEmpty)
                 {

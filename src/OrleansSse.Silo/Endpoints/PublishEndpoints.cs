@@ -38,7 +38,7 @@ internal static class PublishEndpoints
 
         var result = await cluster.GetBroadcast().SendAsync(request.Event, context.RequestAborted);
         metrics.EventPublished();
-        return Results.Json(new { id = result.Id }, statusCode: StatusCodes.Status202Accepted);
+        return Results.Json(new { id = result.Id, online = result.Online }, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> GroupSendAsync(string group, HttpContext context, ISseCluster cluster, SseMetrics metrics)
@@ -56,6 +56,6 @@ internal static class PublishEndpoints
 
         var result = await cluster.GetGroup(group).SendAsync(request.Event, context.RequestAborted);
         metrics.EventPublished();
-        return Results.Json(new { id = result.Id }, statusCode: StatusCodes.Status202Accepted);
+        return Results.Json(new { id = result.Id, online = result.Online }, statusCode: StatusCodes.Status202Accepted);
     }
 }

@@ -19,7 +19,6 @@ internal static class StreamEndpoint
         ConnectionRegistry registry,
         ConnectionLimiter limiter,
         ISseCluster cluster,
-        OrleansSse.Backplane.ISseBackplane backplane,
         OrleansSse.Metrics.SseMetrics metrics,
         IOptions<LimitOptions> limits,
         IOptions<StreamOptions> stream,
@@ -91,8 +90,16 @@ internal static class StreamEndpoint
                 await cluster.GetGroup(group).AddAsync(clientId, context.RequestAborted);
             }
 
-            var memberOf = await backplane.GetClientGroupsAsync(clientId, context.RequestAborted);
-            var opened = await registry.OpenAsync(clientId, memberOf, cursor, ip, context.RequestAborted);
+            OpenedStream opened;
+            try
+            {
+                opened = await registry.OpenAsync(clientId, cursor, ip, context.RequestAborted);
+            }
+            catch (SiloDrainingException ex)
+            {
+                return Problems.Unavailable(context, ex.Message, 1);
+            }
+
             try
             {
                 var recovered = opened.Recovered && (cursor is not null || !resuming);
@@ -106,7 +113,7 @@ internal static class StreamEndpoint
                 using var expiry = ConnectionExpiry.Schedule(
                     opened.Connection, admission.Deadline, SseEncoder.Retry(stream.Value.RetryMilliseconds), TimeProvider.System);
                 await opened.Connection.RunAsync(context.Response.BodyWriter, context.RequestAborted);
-                if (opened.Connection.CloseReason is not (CloseReason.None or CloseReason.Draining or CloseReason.Expired))
+                if (opened.Connection.CloseReason is not (CloseReason.None or CloseReason.Draining or CloseReason.Expired or CloseReason.Requested))
                 {
                     SiloLog.StreamCut(logger, clientId, opened.Connection.CloseReason);
                     context.Abort();

@@ -46,7 +46,10 @@ internal sealed class SubscriberGate(
                 return Refuse(SecurityProblems.Forbidden("The subscriber token is for another client id."));
             }
 
-            if (grant.Groups is { } allowed && groups.FirstOrDefault(g => !allowed.Contains(g, StringComparer.Ordinal)) is { } denied)
+            // No groups claim: no groups on connect (a publisher may still add the client to groups).
+            var allowed = grant.Groups ?? [];
+            if (!allowed.Contains(SubscriberTokenFormat.AnyGroup, StringComparer.Ordinal) &&
+                groups.FirstOrDefault(g => !allowed.Contains(g, StringComparer.Ordinal)) is { } denied)
             {
                 return Refuse(SecurityProblems.Forbidden($"The subscriber token does not allow joining group '{denied}'."));
             }
