@@ -27,7 +27,7 @@ public sealed partial class ConnectionRegistry
                 _targets[target] = entry;
             }
 
-            entry.Connections = [.. entry.Connections, connection];
+            entry.Connections.Add(connection);
             subscription = entry.Subscription!;
         }
 
@@ -72,8 +72,8 @@ public sealed partial class ConnectionRegistry
                 return;
             }
 
-            entry.Connections = [.. entry.Connections.Where(c => c != connection)];
-            if (entry.Connections.Length == 0)
+            entry.Connections.Remove(connection);
+            if (entry.Connections.Count == 0)
             {
                 _targets.Remove(target);
                 last = entry.Subscription;
@@ -98,8 +98,8 @@ public sealed partial class ConnectionRegistry
     private void OnMessage(TargetSubscription entry, BackplaneMessage message)
     {
         _metrics.BackplaneMessageReceived();
-        var connections = entry.Connections;
-        if (connections.Length == 0)
+        var connections = entry.Connections.Snapshot();
+        if (connections.IsEmpty)
         {
             return;
         }
@@ -110,6 +110,11 @@ public sealed partial class ConnectionRegistry
                 var frame = ToFrame(message);
                 foreach (var connection in connections)
                 {
+                    if (connection is null)
+                    {
+                        continue;
+                    }
+
                     connection.Offer(frame);
                 }
 
@@ -117,6 +122,11 @@ public sealed partial class ConnectionRegistry
             case MessageKind.GroupJoined:
                 foreach (var connection in connections)
                 {
+                    if (connection is null)
+                    {
+                        continue;
+                    }
+
                     connection.Hold();
                     _ = JoinAsync(connection, message);
                 }
@@ -125,6 +135,11 @@ public sealed partial class ConnectionRegistry
             case MessageKind.GroupLeft:
                 foreach (var connection in connections)
                 {
+                    if (connection is null)
+                    {
+                        continue;
+                    }
+
                     _ = UnfollowAsync(connection, SseTarget.Group(message.Name));
                 }
 
@@ -132,6 +147,11 @@ public sealed partial class ConnectionRegistry
             case MessageKind.Disconnect:
                 foreach (var connection in connections)
                 {
+                    if (connection is null)
+                    {
+                        continue;
+                    }
+
                     connection.Close(CloseReason.Requested);
                 }
 

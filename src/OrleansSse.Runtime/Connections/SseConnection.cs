@@ -22,7 +22,8 @@ public sealed class SseConnection
     private readonly HashSet<SseTarget> _targets = [];
     private Queue<ReadOnlyMemory<byte>> _pending = new();
     private Queue<ReadOnlyMemory<byte>> _spare = new();
-    private TaskCompletionSource? _wake;
+    private readonly WakeSignal _wake = new();
+    private bool _waiting;
     private List<Frame>? _held;
     private int _holds = 1; // born held: nothing live is written before the connected event
     private bool _started;
@@ -235,23 +236,25 @@ public sealed class SseConnection
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _closed.Token);
         var token = linked.Token;
+        // One registration for the stream's life instead of one per wait: cancelling wakes the writer.
+        using var onCancelled = token.UnsafeRegister(static c => ((SseConnection)c!).WakeLocked(), this);
         try
         {
             while (!token.IsCancellationRequested)
             {
                 Queue<ReadOnlyMemory<byte>> batch;
-                Task? wait = null;
+                ValueTask? wait = null;
                 lock (_lock)
                 {
                     if (_pending.Count == 0)
                     {
-                        if (_ending)
+                        if (_ending || token.IsCancellationRequested)
                         {
                             return;
                         }
 
-                        _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                        wait = _wake.Task;
+                        _waiting = true;
+                        wait = _wake.Reset();
                     }
 
                     batch = _pending;
@@ -261,7 +264,7 @@ public sealed class SseConnection
 
                 if (wait is not null)
                 {
-                    await wait.WaitAsync(token).ConfigureAwait(false);
+                    await wait.Value.ConfigureAwait(false);
                     continue;
                 }
 
@@ -317,9 +320,19 @@ public sealed class SseConnection
 
     private void Wake()
     {
-        var wake = _wake;
-        _wake = null;
-        wake?.TrySetResult();
+        if (_waiting)
+        {
+            _waiting = false;
+            _wake.Set();
+        }
+    }
+
+    private void WakeLocked()
+    {
+        lock (_lock)
+        {
+            Wake();
+        }
     }
 
     private void SlowConsumerLocked(int dropped)

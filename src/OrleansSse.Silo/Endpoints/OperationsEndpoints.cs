@@ -28,6 +28,7 @@ internal static class OperationsEndpoints
     {
         var text = new StringBuilder(2048);
         metrics.WritePrometheus(text);
+        RuntimeGauges.WritePrometheus(text);
         return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
     }
 }
