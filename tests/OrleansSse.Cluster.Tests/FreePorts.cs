@@ -6,23 +6,22 @@ namespace OrleansSse.Cluster.Tests;
 /// <summary>Free loopback ports for servers the tests start as processes.</summary>
 internal static class FreePorts
 {
-    /// <summary>A free port chosen by the system.</summary>
-    public static int One()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    // Below Linux's ephemeral range (32768-60999): outgoing connections of tests running in
+    // parallel take their local ports from that range and could grab a port between the check
+    // here and the server's bind.
+    private const int First = 20000;
+    private const int Last = 32000;
 
-    /// <summary>The first of <paramref name="count"/> consecutive free ports.</summary>
+    /// <summary>A free port outside the ephemeral range.</summary>
+    public static int One() => Consecutive(1);
+
+    /// <summary>The first of <paramref name="count"/> consecutive free ports outside the ephemeral range.</summary>
     public static int Consecutive(int count)
     {
-        for (var attempt = 0; attempt < 100; attempt++)
+        for (var attempt = 0; attempt < 200; attempt++)
         {
-            var first = One();
-            if (first + count <= 65535 && Enumerable.Range(first + 1, count - 1).All(IsFree))
+            var first = Random.Shared.Next(First, Last - count);
+            if (Enumerable.Range(first, count).All(IsFree))
             {
                 return first;
             }

@@ -195,12 +195,26 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
         }
     }
 
+    // Below Linux's ephemeral range (32768-60999), so no outgoing connection of a test running in
+    // parallel can take the port, neither before the first start nor between a stop and a restart.
     private static int FreePort()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(20000, 32000);
+            try
+            {
+                var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                listener.Stop();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken; try another.
+            }
+        }
+
+        throw new InvalidOperationException("No free loopback port found for redis-server.");
     }
 }
