@@ -32,4 +32,26 @@ public sealed class RedisRestartWithoutDataTests(RedisServerFixture redis) : ICl
         Assert.True(EventCursor.TryParse(oldId, out var oldCursor) && EventCursor.TryParse(newId, out var newCursor) && oldCursor.Epoch != newCursor.Epoch,
             $"a new epoch starts: {oldId} then {newId}");
     }
+
+    [Fact]
+    public async Task RedisLosingItsDataWhileSilosStaySubscribedEndsStreamsAtTheFirstEventOfTheNewEpoch()
+    {
+        await using var cluster = await RedisCluster.StartAsync(redis);
+        var clientId = Wait.Unique("c");
+        var api = new ClusterApi(cluster.Silos[1].Http);
+        var open = await cluster.ConnectAsync(0, clientId);
+        var (oldId, _) = await api.SendAsync(clientId, "before");
+        Assert.Equal(oldId, (await open.NextAsync(Wait.Timeout)).Id);
+
+        // No restart, no reconnect: the data just goes (FLUSHALL), so the sequence starts again
+        // under a new epoch while the silos' subscriptions stay up.
+        redis.Send("FLUSHALL");
+        var (newId, _) = await api.SendAsync(clientId, "after the flush");
+
+        await Wait.ClosedAsync(open, "its positions belong to the lost epoch, so it must resume");
+        await using var resumed = await cluster.ConnectAsync(1, clientId, lastEventId: open.LastEventId);
+        Assert.False(resumed.Connected!.Recovered, "history was lost with Redis's data");
+        Assert.True(EventCursor.TryParse(oldId, out var oldCursor) && EventCursor.TryParse(newId, out var newCursor) && oldCursor.Epoch != newCursor.Epoch,
+            $"a new epoch starts: {oldId} then {newId}");
+    }
 }

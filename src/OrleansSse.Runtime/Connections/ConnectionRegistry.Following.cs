@@ -115,6 +115,15 @@ public sealed partial class ConnectionRegistry
                         continue;
                     }
 
+                    if (!string.Equals(connection.Epoch, message.Epoch, StringComparison.Ordinal) && connection.Epoch.Length > 0)
+                    {
+                        // The backplane lost its history (e.g. Redis came back empty) while this
+                        // stream stayed subscribed: its positions mean nothing any more. End it, so
+                        // the client resumes and is told "recovered": false.
+                        connection.Close(CloseReason.HistoryLost);
+                        continue;
+                    }
+
                     connection.Offer(frame);
                 }
 
