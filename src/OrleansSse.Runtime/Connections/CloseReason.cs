@@ -1,7 +1,7 @@
 namespace OrleansSse.Connections;
 
 /// <summary>Why the broker ended a connection.</summary>
-public enum CloseReason
+internal enum CloseReason
 {
     /// <summary>Still open, or the client went away.</summary>
     None = 0,

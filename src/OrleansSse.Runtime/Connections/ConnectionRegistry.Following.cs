@@ -5,7 +5,7 @@ namespace OrleansSse.Connections;
 // How connections follow targets: ref-counted backplane subscriptions, fan-out, control messages
 // and catch-up. The registry's lock is never held while calling the backplane, so backplane
 // handlers may take it.
-public sealed partial class ConnectionRegistry
+internal sealed partial class ConnectionRegistry
 {
     private async Task FollowAsync(SseConnection connection, SseTarget target)
     {

@@ -11,7 +11,7 @@ namespace OrleansSse.Connections;
 /// same bytes are queued to each local connection that follows the target (fan-out is local).
 /// Also runs the catch-up mechanism: subscribe first, park live frames, read history, merge.
 /// </summary>
-public sealed partial class ConnectionRegistry : IDisposable
+internal sealed partial class ConnectionRegistry : IDisposable
 {
     private readonly object _gate = new();
     private readonly Dictionary<SseTarget, TargetSubscription> _targets = [];

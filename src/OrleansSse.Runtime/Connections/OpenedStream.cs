@@ -4,4 +4,4 @@ namespace OrleansSse.Connections;
 /// <param name="Connection">The connection.</param>
 /// <param name="Recovered">Whether the resume (if any) replays the whole gap.</param>
 /// <param name="History">Encoded history to replay before live frames.</param>
-public sealed record OpenedStream(SseConnection Connection, bool Recovered, IReadOnlyList<Frame> History);
+internal sealed record OpenedStream(SseConnection Connection, bool Recovered, IReadOnlyList<Frame> History);

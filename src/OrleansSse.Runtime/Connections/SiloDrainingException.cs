@@ -1,7 +1,7 @@
 namespace OrleansSse.Connections;
 
 /// <summary>The silo is stopping and opens no new streams; the client should connect to another silo.</summary>
-public sealed class SiloDrainingException : Exception
+internal sealed class SiloDrainingException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public SiloDrainingException()

@@ -13,7 +13,7 @@ namespace OrleansSse.Connections;
 /// merges them with the history read meanwhile, in position order, without duplicates.
 /// No lock is held while writing to the socket.
 /// </summary>
-public sealed class SseConnection
+internal sealed class SseConnection
 {
     private readonly object _lock = new();
     private readonly StreamOptions _options;

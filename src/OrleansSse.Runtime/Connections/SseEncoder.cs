@@ -10,7 +10,7 @@ namespace OrleansSse.Connections;
 /// field or an event. Event names are validated upstream (<see cref="SseNames"/>) and never
 /// contain line breaks; <c>event:</c> is omitted for the default name <c>message</c>.
 /// </summary>
-public static class SseEncoder
+internal static class SseEncoder
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 

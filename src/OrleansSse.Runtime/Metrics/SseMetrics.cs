@@ -7,7 +7,7 @@ namespace OrleansSse.Metrics;
 /// The silo's counters, cheap to bump from the hot path (one interlocked add), rendered as
 /// Prometheus text by <see cref="WritePrometheus"/>.
 /// </summary>
-public sealed class SseMetrics
+internal sealed class SseMetrics
 {
     private long _connectionsActive;
     private long _connectionsTotal;
