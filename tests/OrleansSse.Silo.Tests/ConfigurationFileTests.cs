@@ -1,0 +1,75 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansSse.Silo;
+
+namespace OrleansSse.Silo.Tests;
+
+/// <summary>The silo reads silo.json (comments allowed); the command line overrides it.</summary>
+public sealed class ConfigurationFileTests
+{
+    private static string RepositorySiloJson()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "silo.json");
+            if (File.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "OrleansSse.sln")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("The repository's silo.json was not found above the test assembly.");
+    }
+
+    private static async Task<JsonElement> HealthOfSiloAsync(params string[] args)
+    {
+        await using var app = SiloApplication.Build([.. args, "--urls", "http://127.0.0.1:0"]);
+        await app.StartAsync();
+        try
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var http = new HttpClient { BaseAddress = new Uri(address) };
+            return await http.GetFromJsonAsync<JsonElement>("/healthz");
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task TheRepositorysSiloJsonLoadsWithItsComments()
+    {
+        var health = await HealthOfSiloAsync("--config", RepositorySiloJson());
+
+        Assert.Equal("silo-1", health.GetProperty("silo").GetString());
+    }
+
+    [Fact]
+    public async Task CommandLineOverridesTheFile()
+    {
+        var health = await HealthOfSiloAsync("--config", RepositorySiloJson(), "--OrleansSse:SiloName", "from-command-line");
+
+        Assert.Equal("from-command-line", health.GetProperty("silo").GetString());
+    }
+
+    [Fact]
+    public void ANamedConfigFileThatDoesNotExistStopsTheSilo()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "silo.json");
+
+        Assert.ThrowsAny<Exception>(() => SiloApplication.Build(["--config", missing]));
+    }
+
+    [Fact]
+    public void AnUnknownBackplaneKindStopsTheSilo()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => SiloApplication.Build(["--OrleansSse:Backplane:Kind", "Memcached"]));
+
+        Assert.Contains("Memcached", error.Message, StringComparison.Ordinal);
+    }
+}
