@@ -23,9 +23,12 @@ internal sealed class ConsolePage : IAsyncDisposable
     private readonly ConcurrentQueue<IResponse> _streamResponses = new();
     private readonly ConcurrentQueue<string> _scriptErrors = new();
 
-    private ConsolePage(IBrowserContext context, IPage page, ITestOutputHelper output, string screenshotName)
+    private readonly bool _ownsContext;
+
+    private ConsolePage(IBrowserContext context, IPage page, ITestOutputHelper output, string screenshotName, bool ownsContext = true)
     {
         _context = context;
+        _ownsContext = ownsContext;
         Page = page;
         _output = output;
         _screenshotName = screenshotName;
@@ -65,6 +68,16 @@ internal sealed class ConsolePage : IAsyncDisposable
         var response = await page.GotoAsync(new Uri(silo, clientId is null ? "/" : "/?client_id=" + Uri.EscapeDataString(clientId)).ToString());
         Assert.True(response is { Ok: true }, $"GET / answered {response?.Status}");
         return console;
+    }
+
+    /// <summary>Opens <c>/</c> in a second tab of the same browser (same origin, same cookies and local storage).</summary>
+    public async Task<ConsolePage> OpenAnotherTabAsync(Uri silo, string screenshotName)
+    {
+        var page = await _context.NewPageAsync();
+        var tab = new ConsolePage(_context, page, _output, screenshotName, ownsContext: false);
+        var response = await page.GotoAsync(new Uri(silo, "/").ToString());
+        Assert.True(response is { Ok: true }, $"GET / answered {response?.Status}");
+        return tab;
     }
 
     /// <summary>Waits until <c>#state</c> shows <paramref name="state"/> (closed, connecting, open, reconnecting).</summary>
@@ -135,7 +148,14 @@ internal sealed class ConsolePage : IAsyncDisposable
             Output($"screenshot failed: {ex.Message}");
         }
 
-        await _context.CloseAsync();
+        if (_ownsContext)
+        {
+            await _context.CloseAsync();
+        }
+        else
+        {
+            await Page.CloseAsync();
+        }
     }
 
     private static float Ms(TimeSpan span) => (float)span.TotalMilliseconds;

@@ -71,6 +71,38 @@ public sealed class MessageDeliveryTests(ChromiumFixture chromium, ITestOutputHe
         page.AssertNoScriptErrors();
     }
 
+    [Fact]
+    public async Task TwoTabsOfOneBrowserGetTheirOwnClientIdsAndMessageEachOther()
+    {
+        await using var cluster = await BrowserCluster.StartAsync();
+        var silo = cluster.Silos[0].BaseAddress;
+        await using var first = await ConsolePage.OpenAsync(chromium.Browser, silo, null, output, nameof(TwoTabsOfOneBrowserGetTheirOwnClientIdsAndMessageEachOther) + "-first");
+        await using var second = await first.OpenAnotherTabAsync(silo, nameof(TwoTabsOfOneBrowserGetTheirOwnClientIdsAndMessageEachOther) + "-second");
+        await first.ExpectStateAsync("open");
+        await second.ExpectStateAsync("open");
+        await first.WaitForConnectedCountAsync(1);
+        await second.WaitForConnectedCountAsync(1);
+        var firstId = await first.Page.InputValueAsync("#client-id");
+        var secondId = await second.Page.InputValueAsync("#client-id");
+        Assert.NotEqual(firstId, secondId);
+
+        await first.Page.SelectOptionAsync("#send-target", "client");
+        await first.Page.FillAsync("#send-to", secondId);
+        await first.Page.FillAsync("#send-data", "hello from the first tab");
+        var id = await SubmitSendFormAsync(first);
+        await second.WaitForEventIdAsync(id);
+
+        // The first tab did not get it: its next event is a broadcast sent after it.
+        var marker = await new SiloApi(cluster.Silos[0].Http).BroadcastAsync("marker");
+        await first.WaitForEventIdAsync(marker);
+        var firstRows = (await first.ReadLogAsync()).Where(r => r.Event != "connected").ToList();
+        Assert.Equal([marker], firstRows.Select(r => r.Id));
+        var secondRows = (await second.ReadLogAsync()).Where(r => r.Event != "connected").ToList();
+        Assert.Equal("hello from the first tab", secondRows.First(r => r.Id == id).Data);
+        first.AssertNoScriptErrors();
+        second.AssertNoScriptErrors();
+    }
+
     /// <summary>Clicks Send and returns the event id from <c>#send-result</c> ("202 {json}").</summary>
     private static async Task<string> SubmitSendFormAsync(ConsolePage page)
     {

@@ -24,9 +24,9 @@
   const clientId = () => $("client-id").value.trim();
   const setClientId = (id) => {
     $("client-id").value = id;
-    localStorage.setItem(STORAGE_KEY, id);
+    sessionStorage.setItem(STORAGE_KEY, id);
   };
-  setClientId(params.get("client_id") || localStorage.getItem(STORAGE_KEY) || newClientId());
+  setClientId(params.get("client_id") || sessionStorage.getItem(STORAGE_KEY) || newClientId());
   if (params.get("groups")) $("groups").value = params.get("groups");
   if (params.get("events")) $("extra-events").value = params.get("events");
 
