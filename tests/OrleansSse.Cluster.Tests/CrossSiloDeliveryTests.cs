@@ -13,7 +13,7 @@ public sealed class CrossSiloDeliveryTests(RedisServerFixture redis) : IClassFix
         var clientId = Wait.Unique("far");
         await using var client = await cluster.ConnectAsync(2, clientId);
 
-        var (id, online) = await new ClusterApi(cluster.Silos[0].Http).SendAsync(clientId, "across", "note");
+        var (id, online) = await new SiloApi(cluster.Silos[0].Http).SendAsync(clientId, "across", "note");
 
         Assert.True(online, "the client is connected to silo 3, so the send on silo 1 sees it online");
         Assert.Equal(new SseTestEvent("note", "across", id), await client.NextAsync(Wait.Timeout));
@@ -33,11 +33,11 @@ public sealed class CrossSiloDeliveryTests(RedisServerFixture redis) : IClassFix
         // Joined over HTTP on another silo than the one holding the stream.
         var late = Wait.Unique("late");
         members.Add(await cluster.ConnectAsync(0, late));
-        await new ClusterApi(cluster.Silos[2].Http).AddToGroupAsync(group, late);
+        await new SiloApi(cluster.Silos[2].Http).AddToGroupAsync(group, late);
         await using var outsider = await cluster.ConnectAsync(1, Wait.Unique("outsider"));
 
-        var sent = await new ClusterApi(cluster.Silos[1].Http).GroupSendAsync(group, "to-team", "grp");
-        var marker = await new ClusterApi(cluster.Silos[0].Http).BroadcastAsync("marker", "end");
+        var sent = await new SiloApi(cluster.Silos[1].Http).GroupSendAsync(group, "to-team", "grp");
+        var marker = await new SiloApi(cluster.Silos[0].Http).BroadcastAsync("marker", "end");
 
         foreach (var member in members)
         {
@@ -48,7 +48,7 @@ public sealed class CrossSiloDeliveryTests(RedisServerFixture redis) : IClassFix
         }
 
         Assert.Equal(new SseTestEvent("end", "marker", marker), await outsider.NextAsync(Wait.Timeout));
-        var listed = await new ClusterApi(cluster.Silos[0].Http).GetJsonAsync($"/api/sse/groups/{group}");
+        var listed = await new SiloApi(cluster.Silos[0].Http).GetJsonAsync($"/api/sse/groups/{group}");
         Assert.Equal(4, listed["clients"]!.AsArray().Count);
     }
 
@@ -63,8 +63,8 @@ public sealed class CrossSiloDeliveryTests(RedisServerFixture redis) : IClassFix
             connections.Add(await cluster.ConnectAsync(silo, Wait.Unique($"b{silo}")));
         }
 
-        var first = await new ClusterApi(cluster.Silos[2].Http).BroadcastAsync("everyone", "news");
-        var second = await new ClusterApi(cluster.Silos[0].Http).BroadcastAsync("again", "news");
+        var first = await new SiloApi(cluster.Silos[2].Http).BroadcastAsync("everyone", "news");
+        var second = await new SiloApi(cluster.Silos[0].Http).BroadcastAsync("again", "news");
 
         foreach (var connection in connections)
         {
@@ -85,7 +85,7 @@ public sealed class CrossSiloDeliveryTests(RedisServerFixture redis) : IClassFix
         // Three publishers, one per silo's HTTP API, all at once.
         var publishers = Enumerable.Range(0, 3).Select(silo => Task.Run(async () =>
         {
-            var api = new ClusterApi(cluster.Silos[silo].Http);
+            var api = new SiloApi(cluster.Silos[silo].Http);
             var ids = new List<string>(perPublisher);
             for (var i = 0; i < perPublisher; i++)
             {

@@ -33,7 +33,7 @@ public sealed class CrossSiloResumeTests(RedisServerFixture redis) : IClassFixtu
     {
         var clientId = Wait.Unique("r");
         var group = Wait.Unique("g");
-        var api = new ClusterApi(cluster.Silos[2].Http);
+        var api = new SiloApi(cluster.Silos[2].Http);
         await api.AddToGroupAsync(group, clientId);
         var first = await cluster.ConnectAsync(0, clientId);
         var seen = new List<SseTestEvent>
@@ -70,7 +70,7 @@ public sealed class CrossSiloResumeTests(RedisServerFixture redis) : IClassFixtu
         var live = new List<SseTestEvent>();
         foreach (var silo in cluster.Silos.Where(s => s.IsRunning))
         {
-            var siloApi = new ClusterApi(silo.Http);
+            var siloApi = new SiloApi(silo.Http);
             live.Add(new("direct", "live-" + silo.Name, (await siloApi.SendAsync(clientId, "live-" + silo.Name, "direct")).Id));
             live.Add(new("grp", "live-g-" + silo.Name, await siloApi.GroupSendAsync(group, "live-g-" + silo.Name, "grp")));
         }

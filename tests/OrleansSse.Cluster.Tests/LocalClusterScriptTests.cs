@@ -112,7 +112,7 @@ public sealed class LocalClusterScriptTests
     // Streams through nginx land on silos round-robin; publishes through nginx on others.
     private static async Task DeliverThroughNginxAsync(HttpClient http, HttpClient streamHttp)
     {
-        var api = new ClusterApi(http);
+        var api = new SiloApi(http);
         var readers = new List<(string ClientId, SseReader Reader)>();
         try
         {

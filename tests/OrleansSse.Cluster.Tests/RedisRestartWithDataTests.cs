@@ -20,7 +20,7 @@ public sealed class RedisRestartWithDataTests(RedisServerFixture redis) : IClass
     {
         await using var cluster = await RedisCluster.StartAsync(redis);
         var group = Wait.Unique("g");
-        var publisher = new ClusterApi(cluster.Silos[1].Http);
+        var publisher = new SiloApi(cluster.Silos[1].Http);
         var clients = Enumerable.Range(0, 3).Select(i => Wait.Unique($"c{i}")).ToArray();
         var streams = new List<SseTestConnection>();
         for (var silo = 0; silo < 3; silo++)
@@ -89,7 +89,7 @@ public sealed class RedisRestartWithDataTests(RedisServerFixture redis) : IClass
         after.Add(new("grp", "after-g", await publisher.GroupSendAsync(group, "after-g", "grp")));
         after.Add(new("all", "after-b", await publisher.BroadcastAsync("after-b", "all")));
         await Health.UntilAllAsync(cluster, "healthy");
-        var live = new ClusterApi(cluster.Silos[2].Http);
+        var live = new SiloApi(cluster.Silos[2].Http);
         var last = new SseTestEvent("all", "live", await live.BroadcastAsync("live", "all"));
 
         for (var silo = 0; silo < 3; silo++)

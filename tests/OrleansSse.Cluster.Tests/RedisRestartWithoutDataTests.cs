@@ -14,7 +14,7 @@ public sealed class RedisRestartWithoutDataTests(RedisServerFixture redis) : ICl
     {
         await using var cluster = await RedisCluster.StartAsync(redis);
         var clientId = Wait.Unique("c");
-        var api = new ClusterApi(cluster.Silos[2].Http);
+        var api = new SiloApi(cluster.Silos[2].Http);
         var open = await cluster.ConnectAsync(0, clientId);
         var (oldId, _) = await api.SendAsync(clientId, "before");
         Assert.Equal(oldId, (await open.NextAsync(Wait.Timeout)).Id);
@@ -38,7 +38,7 @@ public sealed class RedisRestartWithoutDataTests(RedisServerFixture redis) : ICl
     {
         await using var cluster = await RedisCluster.StartAsync(redis);
         var clientId = Wait.Unique("c");
-        var api = new ClusterApi(cluster.Silos[1].Http);
+        var api = new SiloApi(cluster.Silos[1].Http);
         var open = await cluster.ConnectAsync(0, clientId);
         var (oldId, _) = await api.SendAsync(clientId, "before");
         Assert.Equal(oldId, (await open.NextAsync(Wait.Timeout)).Id);

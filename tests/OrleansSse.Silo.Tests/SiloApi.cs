@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 
 namespace OrleansSse.Silo.Tests;
 
-/// <summary>The silo's HTTP API as tests call it; each publish asserts its documented status and returns the event id.</summary>
+/// <summary>A silo's HTTP API as tests call it (directly or through nginx); each publish asserts its documented status and returns the event id.</summary>
 internal sealed class SiloApi(HttpClient http)
 {
     public HttpClient Http => http;

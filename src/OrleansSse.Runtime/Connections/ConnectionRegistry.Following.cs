@@ -169,31 +169,13 @@ internal sealed partial class ConnectionRegistry
     }
 
     // The connection is held: follow the group, then replay its events since the join.
-    private async Task JoinAsync(SseConnection connection, BackplaneMessage joined)
-    {
-        var target = SseTarget.Group(joined.Name);
-        try
+    private Task JoinAsync(SseConnection connection, BackplaneMessage joined) =>
+        ReleaseWithHistoryAsync(connection, async () =>
         {
+            var target = SseTarget.Group(joined.Name);
             await FollowAsync(connection, target).ConfigureAwait(false);
-            var history = await _backplane.ReadHistoryAsync([target], joined.Cursor).ConfigureAwait(false);
-            if (!history.Recovered)
-            {
-                // The group's events since the join are gone (trimmed or another epoch): end the
-                // stream so the client resumes and learns it in-band.
-                connection.Release([]);
-                connection.Close(CloseReason.HistoryLost);
-                return;
-            }
-
-            connection.Release(Encode(history.Events));
-        }
-        catch (Exception ex)
-        {
-            RegistryLog.CatchUpFailed(_logger, connection.ClientId, ex);
-            connection.Release([]);
-            connection.Close(CloseReason.HistoryLost);
-        }
-    }
+            return await _backplane.ReadHistoryAsync([target], joined.Cursor).ConfigureAwait(false);
+        });
 
     private void OnBackplaneReconnected()
     {
@@ -213,28 +195,35 @@ internal sealed partial class ConnectionRegistry
     }
 
     // After an outage: replay everything the connection's targets got since its last event.
-    private async Task CatchUpAsync(SseConnection connection)
+    // Joins and leaves announced during the outage were missed: re-read the client's groups first.
+    private Task CatchUpAsync(SseConnection connection) =>
+        ReleaseWithHistoryAsync(connection, async () =>
+        {
+            var after = new EventCursor(connection.Epoch, connection.LastPosition);
+            await FollowGroupsAsync(connection, CancellationToken.None).ConfigureAwait(false);
+            return await _backplane.ReadHistoryAsync(connection.Targets, after).ConfigureAwait(false);
+        });
+
+    // Ends a hold: releases the connection with the history read, or, when that history is
+    // incomplete (trimmed, another epoch) or could not be read, ends the stream so the client
+    // resumes and learns it in-band.
+    private async Task ReleaseWithHistoryAsync(SseConnection connection, Func<Task<HistoryResult>> readHistory)
     {
         try
         {
-            // Joins and leaves announced during the outage were missed: re-read the client's groups.
-            var after = new EventCursor(connection.Epoch, connection.LastPosition);
-            await FollowGroupsAsync(connection, CancellationToken.None).ConfigureAwait(false);
-            var history = await _backplane.ReadHistoryAsync(connection.Targets, after).ConfigureAwait(false);
-            if (!history.Recovered)
+            var history = await readHistory().ConfigureAwait(false);
+            if (history.Recovered)
             {
-                connection.Release([]);
-                connection.Close(CloseReason.HistoryLost);
+                connection.Release(Encode(history.Events));
                 return;
             }
-
-            connection.Release(Encode(history.Events));
         }
         catch (Exception ex)
         {
             RegistryLog.CatchUpFailed(_logger, connection.ClientId, ex);
-            connection.Release([]);
-            connection.Close(CloseReason.HistoryLost);
         }
+
+        connection.Release([]);
+        connection.Close(CloseReason.HistoryLost);
     }
 }
