@@ -36,6 +36,8 @@ internal sealed class RedisConnection : IAsyncDisposable
     /// <summary>Completes when the first connection attempt has finished (successfully or not).</summary>
     public Task Started => _connecting;
 
+    private static readonly RedisKey HealthKey = "orleanssse:health";
+
     public BackplaneHealth Health
     {
         get
@@ -53,7 +55,12 @@ internal sealed class RedisConnection : IAsyncDisposable
                 return new BackplaneHealth(false, failure);
             }
 
-            return _connecting.Result.IsConnected ? BackplaneHealth.Ok : new BackplaneHealth(false, "Not connected to Redis.");
+            // The multiplexer counts as connected once any of its connections is up (the subscription
+            // one may come back first); publishing needs the interactive one.
+            var multiplexer = _connecting.Result;
+            return multiplexer.IsConnected && multiplexer.GetDatabase().IsConnected(HealthKey)
+                ? BackplaneHealth.Ok
+                : new BackplaneHealth(false, "Not connected to Redis.");
         }
     }
 
