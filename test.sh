@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole OrleansSse test suite on a fresh Debian machine with the .NET SDK:
-# installs what the tests need when it is missing (redis-server, nginx, chromium), builds,
+# installs what the tests need when it is missing (redis-server, nginx, chromium, curl), builds,
 # runs every test project, and prints "N passed, N failed[, N skipped]" as its last line.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -9,6 +9,7 @@ need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v curl >/dev/null 2>&1 || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -16,8 +16,8 @@ run=${RUN_DIR:-$root/.run/cluster}
 [ "${1:-}" = "--clean" ] && rm -rf "$run"
 mkdir -p "$run"/nginx
 
-for tool in redis-server nginx; do
-  command -v $tool >/dev/null || { echo "$tool is missing: apt-get install -y redis-server nginx-light" >&2; exit 1; }
+for tool in redis-server redis-cli nginx curl; do
+  command -v $tool >/dev/null || { echo "$tool is missing: apt-get install -y redis-server nginx-light curl" >&2; exit 1; }
 done
 
 pids=()

@@ -207,18 +207,19 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
             after.Position.ToString(CultureInfo.InvariantCulture),
             _time.GetUtcNow().ToUnixTimeMilliseconds(),
             (long)_retention.MaxAge.TotalMilliseconds,
+            _retention.MaxReplayEvents,
         ];
         return _connection.RunAsync("history", async redis =>
         {
             var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(_scripts.History, keys, args).ConfigureAwait(false))!;
-            return ToHistory(result, distinct, after.Epoch!);
+            return ToHistory(result, distinct, after.Epoch!, _retention.MaxReplayEvents);
         }, cancellationToken);
     }
 
     /// <summary>Closes the connection. Subscriptions end with it.</summary>
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 
-    private static HistoryResult ToHistory(RedisResult[] result, SseTarget[] targets, string epoch)
+    private static HistoryResult ToHistory(RedisResult[] result, SseTarget[] targets, string epoch, int maxEvents)
     {
         if ((long)result[0] == 0)
         {
@@ -242,7 +243,15 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
             }
         }
 
-        return new HistoryResult((long)result[1] == 1, deduped);
+        var recovered = (long)result[1] == 1;
+        var excess = deduped.Count - maxEvents;
+        if (excess > 0)
+        {
+            deduped.RemoveRange(0, excess);
+            recovered = false;
+        }
+
+        return new HistoryResult(recovered, deduped);
     }
 
     private Task<long> ChangeMembershipAsync(string operation, string script, string group, string clientId, CancellationToken cancellationToken)

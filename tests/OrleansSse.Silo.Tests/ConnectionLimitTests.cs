@@ -16,6 +16,7 @@ public sealed class ConnectionLimitTests
         await using var refused = await cluster.ConnectAsync(0, "c");
 
         AssertRefused(refused, HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(1, await cluster.Silos[0].ReadMetricAsync("orleanssse_connections_rejected_total"));
     }
 
     [Fact]

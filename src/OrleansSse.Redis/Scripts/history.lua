@@ -1,6 +1,7 @@
 -- Reads the retained events of several targets strictly after a cursor. Read-only.
 -- KEYS: 1 epoch, 2 sequence, then per target: stream, stream meta
--- ARGV: 1 cursor epoch, 2 cursor position, 3 now (unix ms), 4 max age (ms)
+-- ARGV: 1 cursor epoch, 2 cursor position, 3 now (unix ms), 4 max age (ms), 5 max replay events
+--       (each stream yields at most its newest max + 1 entries; more than max means not recovered)
 -- Returns: { 0 } when the epoch differs (or none exists), else
 --          { 1, recovered (0/1), then per event: target index (1-based), position, name, data }
 local epoch = redis.call('GET', KEYS[1])
@@ -24,8 +25,12 @@ for i = 3, #KEYS, 2 do
       trimmed = last
     end
   else
-    local entries = redis.call('XRANGE', stream, '(' .. entry_id(after), '+')
-    for j = 1, #entries do
+    local max = tonumber(ARGV[5])
+    local entries = redis.call('XREVRANGE', stream, '+', '(' .. entry_id(after), 'COUNT', max + 1)
+    if #entries > max then
+      recovered = false
+    end
+    for j = #entries, 1, -1 do
       local pos = entry_position(entries[j][1])
       local fields = entries[j][2]
       local ts = tonumber(entry_field(fields, 't') or '0')

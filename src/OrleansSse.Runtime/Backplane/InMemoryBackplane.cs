@@ -148,6 +148,13 @@ public sealed class InMemoryBackplane : ISseBackplane
             }
 
             events.Sort(static (a, b) => a.Position.CompareTo(b.Position));
+            var excess = events.Count - _retention.MaxReplayEvents;
+            if (excess > 0)
+            {
+                events.RemoveRange(0, excess);
+                recovered = false;
+            }
+
             return Task.FromResult(new HistoryResult(recovered, events));
         }
     }

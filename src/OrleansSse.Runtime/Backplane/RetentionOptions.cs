@@ -8,4 +8,11 @@ public sealed class RetentionOptions
 
     /// <summary>Oldest event kept. Default 10 minutes.</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Most events one resume replays (across the client, its groups and broadcast). Past it the
+    /// newest are replayed and the resume is not recovered. Bounds the work one reconnect can
+    /// cause. Default 10000.
+    /// </summary>
+    public int MaxReplayEvents { get; set; } = 10_000;
 }

@@ -73,14 +73,16 @@ internal static class StreamEndpoint
         }
 
         var ip = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        switch (limiter.TryAcquire(ip, clientId))
+        var verdict = limiter.TryAcquire(ip, clientId);
+        if (verdict != LimitVerdict.Allowed)
         {
-            case LimitVerdict.TooManyTotal:
-                return Problems.Unavailable(context, "This silo holds its maximum number of streams.", retryAfter);
-            case LimitVerdict.TooManyForIp:
-                return Problems.TooMany(context, "Too many streams from this address.", retryAfter);
-            case LimitVerdict.TooManyForClient:
-                return Problems.TooMany(context, "Too many streams for this client id.", retryAfter);
+            metrics.ConnectionRejected();
+            return verdict switch
+            {
+                LimitVerdict.TooManyTotal => Problems.Unavailable(context, "This silo holds its maximum number of streams.", retryAfter),
+                LimitVerdict.TooManyForIp => Problems.TooMany(context, "Too many streams from this address.", retryAfter),
+                _ => Problems.TooMany(context, "Too many streams for this client id.", retryAfter),
+            };
         }
 
         try

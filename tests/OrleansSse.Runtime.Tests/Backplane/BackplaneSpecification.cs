@@ -235,6 +235,27 @@ public abstract class BackplaneSpecification : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HistoryBeyondMaxReplayEventsReplaysTheNewestAndIsNotRecovered()
+    {
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions { MaxReplayEvents = 3 });
+        var client = SseTarget.Client(Unique("c"));
+        var group = SseTarget.Group(Unique("g"));
+        var start = await silos[0].GetCurrentAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await silos[i % 2].PublishAsync(i % 2 == 0 ? client : group, "message", $"e{i}");
+        }
+
+        var tooMany = await silos[1].ReadHistoryAsync([client, group], start);
+        Assert.False(tooMany.Recovered);
+        Assert.Equal(["e2", "e3", "e4"], tooMany.Events.Select(e => e.Data));
+
+        var justEnough = await silos[1].ReadHistoryAsync([client, group], tooMany.Events[0].Cursor with { Position = tooMany.Events[0].Position - 1 });
+        Assert.True(justEnough.Recovered);
+        Assert.Equal(["e2", "e3", "e4"], justEnough.Events.Select(e => e.Data));
+    }
+
+    [Fact]
     public async Task HistoryOlderThanMaxAgeIsNotRecovered()
     {
         var maxAge = TimeSpan.FromMilliseconds(300);
