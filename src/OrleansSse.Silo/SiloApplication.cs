@@ -32,6 +32,10 @@ public static class SiloApplication
         });
         AddSiloJson(builder);
         configure?.Invoke(builder);
+        if (builder.Configuration.GetValue($"{SiloOptions.Section}:{nameof(SiloOptions.InlineSocketScheduling)}", true))
+        {
+            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        }
         AddServices(builder);
 
         var app = builder.Build();

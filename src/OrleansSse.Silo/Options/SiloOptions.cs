@@ -9,6 +9,14 @@ public sealed class SiloOptions
     /// <summary>This silo's name in logs and <c>/healthz</c>. Default: the machine name and process id.</summary>
     public string SiloName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
+    /// <summary>
+    /// Run socket continuations inline (Kestrel's <c>UnsafePreferInlineScheduling</c>) instead of
+    /// hopping to the thread pool for every write. Fan-out to many connections is several times
+    /// faster (bench/RESULTS.md); the price is that request handlers run on the socket threads, which
+    /// is fine for this silo's handlers (none blocks). Default true.
+    /// </summary>
+    public bool InlineSocketScheduling { get; set; } = true;
+
     /// <summary>Which backplane the silo uses.</summary>
     public BackplaneOptions Backplane { get; set; } = new();
 
