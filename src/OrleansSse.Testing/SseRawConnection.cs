@@ -38,24 +38,7 @@ public sealed class SseRawConnection : IAsyncDisposable
     internal static async Task<SseRawConnection> OpenAsync(
         HttpClient http, string pathAndQuery, IEnumerable<KeyValuePair<string, string>>? headers, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
-        foreach (var (name, value) in headers ?? [])
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"GET {pathAndQuery}: no response headers within {timeout}.");
-        }
-
+        var response = await StreamRequest.SendAsync(http, pathAndQuery, headers, acceptEventStream: false, timeout, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         return new SseRawConnection(response, body);
     }

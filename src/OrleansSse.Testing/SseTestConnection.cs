@@ -77,25 +77,10 @@ public sealed class SseTestConnection : IAsyncDisposable
     internal static async Task<SseTestConnection> OpenAsync(
         HttpClient http, string pathAndQuery, IEnumerable<KeyValuePair<string, string>>? headers, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        foreach (var (name, value) in headers ?? [])
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
+        // One deadline for the headers and the connected event together.
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"GET {http.BaseAddress}{pathAndQuery.TrimStart('/')}: no response headers within {timeout}.");
-        }
-
+        var response = await StreamRequest.SendAsync(http, pathAndQuery, headers, acceptEventStream: true, timeout, cancellationToken).ConfigureAwait(false);
         var connection = new SseTestConnection(response, $"{http.BaseAddress}{pathAndQuery.TrimStart('/')}");
         try
         {
