@@ -11,6 +11,8 @@ COPY silo.json /app/silo.json
 ENV ORLEANSSSE_CONFIG=/app/silo.json \
     ASPNETCORE_URLS=http://0.0.0.0:8080
 EXPOSE 8080
+# The runtime image's unprivileged user (8080 needs no privilege).
+USER $APP_UID
 # SIGTERM drains: streams end with a retry: hint and browsers resume on another silo.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["dotnet", "OrleansSse.Silo.dll"]

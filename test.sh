@@ -4,6 +4,8 @@
 # runs every test project, and prints "N passed, N failed[, N skipped]" as its last line.
 set -uo pipefail
 cd "$(dirname "$0")"
+# Debian installs nginx (and other daemons) in /usr/sbin, which is not on a normal user's PATH.
+export PATH="$PATH:/usr/sbin:/sbin"
 
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)

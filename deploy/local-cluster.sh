@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+# Debian installs nginx in /usr/sbin, which is not on a normal user's PATH.
+export PATH="$PATH:/usr/sbin:/sbin"
 
 port=${PORT:-8080}
 redis_port=${REDIS_PORT:-6390}

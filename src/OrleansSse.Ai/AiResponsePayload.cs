@@ -8,6 +8,10 @@ internal static class AiResponsePayload
 {
     public const string EventName = "ai_response";
 
+    // Tokens are text for a page, not HTML: only what JSON itself needs is escaped, so a token
+    // costs its own bytes (quotes and line breaks stay escaped, so the data is one line).
+    private static readonly JsonWriterOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static SseEvent Token(string content) => new(EventName, Write(content, done: false, error: null));
 
     public static SseEvent Done() => new(EventName, Write("", done: true, error: null));
@@ -17,7 +21,7 @@ internal static class AiResponsePayload
     private static string Write(string content, bool done, string? error)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, Relaxed))
         {
             json.WriteStartObject();
             json.WriteString("content", content);

@@ -31,11 +31,11 @@ internal static class StreamChatEndpoint
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, default, cancellationToken).ConfigureAwait(false);
+            document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { AllowDuplicateProperties = false }, cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException)
         {
-            return Invalid("The body must be a JSON object {\"prompt\":\"…\",\"client_id\":\"…\"}.");
+            return Invalid("The body must be a JSON object {\"prompt\":\"…\",\"client_id\":\"…\"} (each property once).");
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -67,9 +67,14 @@ internal static class StreamChatEndpoint
             return Invalid($"'prompt' must be at most {max} characters.");
         }
 
+        if (clientId is null)
+        {
+            return Invalid("'client_id' is required and must be a string.");
+        }
+
         if (!SseNames.IsValidKey(clientId))
         {
-            return Invalid($"'client_id' must be 1-{SseNames.MaxKeyLength} characters of letters, digits and -_.:@");
+            return Invalid($"'client_id' must be 1-{SseNames.MaxKeyLength} characters of ASCII letters, digits and -_.:@");
         }
 
         try

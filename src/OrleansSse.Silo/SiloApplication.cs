@@ -31,6 +31,7 @@ public static class SiloApplication
             ContentRootPath = AppContext.BaseDirectory,
         });
         AddSiloJson(builder);
+        AddDefaults(builder);
         configure?.Invoke(builder);
         if (builder.Configuration.GetValue($"{SiloOptions.Section}:{nameof(SiloOptions.InlineSocketScheduling)}", true))
         {
@@ -40,6 +41,7 @@ public static class SiloApplication
 
         var app = builder.Build();
         app.UseForwardedHeaders();
+        app.UseStatusCodePages(); // unknown paths and methods: a problem body too
         app.UseMiddleware<BackplaneUnavailableMiddleware>();
         app.UseSiloSecurity();
         app.UseDefaultFiles();
@@ -52,6 +54,18 @@ public static class SiloApplication
         app.MapOperationsEndpoints();
         return app;
     }
+
+    // Defaults below every other source, even silo.json (whose "Logging" section overrides them): one log
+    // line per request at Information would drown the broker's own logs.
+    private static void AddDefaults(WebApplicationBuilder builder) =>
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            },
+        });
 
     private static void AddSiloJson(WebApplicationBuilder builder)
     {
@@ -76,9 +90,7 @@ public static class SiloApplication
         var services = builder.Services;
         var config = builder.Configuration.GetSection(SiloOptions.Section);
         services.Configure<SiloOptions>(config);
-        services.Configure<StreamOptions>(config.GetSection("Stream"));
-        services.Configure<RetentionOptions>(config.GetSection("Retention"));
-        services.Configure<LimitOptions>(config.GetSection("Limits"));
+        services.AddCheckedOptions(config);
 
         var silo = config.Get<SiloOptions>() ?? new SiloOptions();
         silo.Backplane.Validate();

@@ -65,6 +65,30 @@ public sealed class ConfigurationFileTests
         Assert.ThrowsAny<Exception>(() => SiloApplication.Build(["--config", missing]));
     }
 
+    [Theory]
+    [InlineData("OrleansSse:Stream:HeartbeatInterval", "00:00:00", "HeartbeatInterval")]
+    [InlineData("OrleansSse:Stream:QueueCapacity", "0", "QueueCapacity")]
+    [InlineData("OrleansSse:Retention:MaxEventsPerStream", "0", "MaxEventsPerStream")]
+    [InlineData("OrleansSse:Limits:MaxConnections", "-1", "MaxConnections")]
+    [InlineData("OrleansSse:Auth:SubscriberSigningKey", "a-misspelt-key", "SubscriberSigningKey")]
+    [InlineData("OrleansSse:Limits:MaxConections", "5", "MaxConections")]
+    public async Task AValueThatCannotWorkOrAMisspeltKeyStopsTheSiloNamingTheKey(string key, string value, string named)
+    {
+        await using var app = SiloApplication.Build([$"--{key}", value, "--urls", "http://127.0.0.1:0"]);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnEmptySiloNameFallsBackToMachineAndProcess()
+    {
+        var health = await HealthOfSiloAsync("--OrleansSse:SiloName", "");
+
+        Assert.Equal($"{Environment.MachineName}-{Environment.ProcessId}", health.GetProperty("silo").GetString());
+    }
+
     [Fact]
     public void AnUnknownBackplaneKindStopsTheSilo()
     {

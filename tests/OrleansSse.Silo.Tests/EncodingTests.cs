@@ -77,6 +77,18 @@ public sealed class EncodingTests
         Assert.Equal(text, (await c.NextAsync(Wait.Timeout)).Data);
     }
 
+    [Fact]
+    public async Task JsonDataIsNotHtmlEscaped()
+    {
+        await using var cluster = await SseTestCluster.StartAsync();
+        var api = new SiloApi(cluster.Silos[0].Http);
+        await using var c = await cluster.ConnectAsync(0, "c");
+
+        var (id, _) = await api.SendAsync("c", JsonNode.Parse("""{"t":"<é>&'\"\n"}"""));
+
+        Assert.Equal(new SseTestEvent("message", """{"t":"<é>&'\"\n"}""", id), await c.NextAsync(Wait.Timeout));
+    }
+
     /// <summary>Reads frames until the one carrying <paramref name="id"/>, skipping comments; returns it with its terminating blank line.</summary>
     private static async Task<string> ReadEventFrameAsync(SseRawConnection stream, string id)
     {

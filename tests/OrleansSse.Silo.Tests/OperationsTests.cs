@@ -28,6 +28,33 @@ public sealed class OperationsTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task HealthzAnswersHeadProbes()
+    {
+        await using var cluster = await SseTestCluster.StartAsync();
+
+        using var response = await cluster.Silos[0].Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/healthz"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/nothing", 404)]
+    [InlineData("GET", "/api/sse/send", 405)]
+    [InlineData("POST", "/api/sse", 405)]
+    [InlineData("DELETE", "/api/sse/broadcast", 405)]
+    public async Task UnknownPathsAndMethodsGetAProblemBody(string method, string path, int expected)
+    {
+        await using var cluster = await SseTestCluster.StartAsync();
+
+        using var response = await cluster.Silos[0].Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(expected, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"\"status\":{expected}", body, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(Counters))]
     public async Task MetricsExposeTheCounterInPrometheusText(string name)

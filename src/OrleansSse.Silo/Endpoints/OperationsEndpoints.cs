@@ -12,7 +12,7 @@ internal static class OperationsEndpoints
 {
     public static void MapOperationsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", Health);
+        app.MapMethods("/healthz", ["GET", "HEAD"], Health); // load balancers probe with either
         app.MapGet("/metrics", Metrics);
     }
 

@@ -17,6 +17,8 @@ internal static class RuntimeGauges
         Write(output, "dotnet_gc_fragmented_bytes", "Free space inside the managed heap after the last GC.", "gauge", info.FragmentedBytes);
         Write(output, "dotnet_gc_committed_bytes", "Memory the GC has committed.", "gauge", info.TotalCommittedBytes);
         Write(output, "dotnet_gc_allocated_bytes_total", "Bytes allocated on the managed heap.", "counter", GC.GetTotalAllocatedBytes());
+        output.Append("# HELP dotnet_gc_collections_total Garbage collections by generation.\n")
+            .Append("# TYPE dotnet_gc_collections_total counter\n");
         for (var gen = 0; gen <= GC.MaxGeneration; gen++)
         {
             output.Append("dotnet_gc_collections_total{generation=\"").Append(gen).Append("\"} ")

@@ -13,7 +13,7 @@ internal sealed class BackplaneUnavailableMiddleware(RequestDelegate next, ILogg
         {
             SiloLog.BackplaneUnavailable(logger, context.Request.Path, ex);
             context.Response.Clear();
-            await Problems.Unavailable(context, "The backplane is unavailable: " + ex.Message, 2).ExecuteAsync(context);
+            await Problems.Unavailable(context, ex.Message, 2).ExecuteAsync(context);
         }
     }
 }

@@ -9,6 +9,17 @@ namespace OrleansSse.Silo.Http;
 internal static class JsonBody
 {
     /// <summary>
+    /// Parsing options for request bodies: a property given twice is refused (a proxy reading the
+    /// first and the broker the last would disagree on, say, the client id).
+    /// </summary>
+    public static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
+    // Non-string data goes out as compact JSON without escaping non-ASCII or HTML characters: an
+    // event stream is not HTML, and line breaks inside JSON strings stay escaped (\n), so the
+    // text is still one data line.
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>
     /// Reads <c>{"event","data"}</c> (and <c>client_id</c> when <paramref name="withClientId"/>).
     /// <c>event</c> defaults to <c>message</c>; <c>data</c> is required: a JSON string is sent as its
     /// text, any other JSON value as compact JSON.
@@ -63,7 +74,7 @@ internal static class JsonBody
             return (null, Problems.BadRequest("'data' is required."));
         }
 
-        var text = data.ValueKind == JsonValueKind.String ? StringOf(data) : JsonSerializer.Serialize(data);
+        var text = data.ValueKind == JsonValueKind.String ? StringOf(data) : JsonSerializer.Serialize(data, Compact);
         if (text is null)
         {
             return (null, Problems.BadRequest("'data' is not valid Unicode (it holds a lone surrogate escape)."));
@@ -105,7 +116,7 @@ internal static class JsonBody
 
         try
         {
-            var document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
+            var document = await JsonDocument.ParseAsync(context.Request.Body, Strict, context.RequestAborted);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();

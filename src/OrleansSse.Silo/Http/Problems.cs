@@ -29,7 +29,9 @@ internal static class Problems
 
     public static IResult TooMany(HttpContext context, string detail, int retryAfterSeconds) =>
         WithRetryAfter(context, retryAfterSeconds,
-            Results.Problem(detail: detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests"));
+            Results.Problem(
+                detail: detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+                type: "https://tools.ietf.org/html/rfc6585#section-4"));
 
     private static IResult WithRetryAfter(HttpContext context, int seconds, IResult result)
     {

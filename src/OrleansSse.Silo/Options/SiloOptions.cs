@@ -6,8 +6,14 @@ public sealed class SiloOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "OrleansSse";
 
-    /// <summary>This silo's name in logs and <c>/healthz</c>. Default: the machine name and process id.</summary>
-    public string SiloName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+    /// <summary>This silo's name in logs and <c>/healthz</c>. Default (also when empty): the machine name and process id.</summary>
+    public string SiloName
+    {
+        get => field;
+        set => field = string.IsNullOrWhiteSpace(value) ? DefaultName : value;
+    } = DefaultName;
+
+    private static string DefaultName => $"{Environment.MachineName}-{Environment.ProcessId}";
 
     /// <summary>
     /// Run socket continuations inline (Kestrel's <c>UnsafePreferInlineScheduling</c>) instead of
