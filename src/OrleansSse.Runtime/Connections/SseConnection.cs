@@ -11,7 +11,9 @@ namespace OrleansSse.Connections;
 /// and live delivery can overlap safely. While <see cref="Hold"/> is in effect (connect, joining a
 /// group, catching up after a backplane outage) live frames are parked; <see cref="Release"/>
 /// merges them with the history read meanwhile, in position order, without duplicates.
-/// No lock is held while writing to the socket.
+/// Frames with a coalesce key supersede the unwritten frame with the same key (see
+/// <see cref="FrameQueue"/>): superseded frames are counted as coalesced, not dropped, and do not
+/// count toward the queue bound. No lock is held while writing to the socket.
 /// </summary>
 internal sealed class SseConnection
 {
@@ -20,8 +22,8 @@ internal sealed class SseConnection
     private readonly SseMetrics _metrics;
     private readonly CancellationTokenSource _closed = new();
     private readonly HashSet<SseTarget> _targets = [];
-    private Queue<ReadOnlyMemory<byte>> _pending = new();
-    private Queue<ReadOnlyMemory<byte>> _spare = new();
+    private FrameQueue _pending = new();
+    private FrameQueue _spare = new();
     private readonly WakeSignal _wake = new();
     private bool _waiting;
     private List<Frame>? _held;
@@ -242,7 +244,7 @@ internal sealed class SseConnection
         {
             while (!token.IsCancellationRequested)
             {
-                Queue<ReadOnlyMemory<byte>> batch;
+                FrameQueue batch;
                 ValueTask? wait = null;
                 lock (_lock)
                 {
@@ -295,7 +297,9 @@ internal sealed class SseConnection
             return false;
         }
 
-        if (bounded && _pending.Count >= _options.QueueCapacity)
+        // A keyed frame that supersedes a queued one leaves the queue's length as it was: not bound by it.
+        var key = frame.CoalesceKey;
+        if (bounded && _pending.Count >= _options.QueueCapacity && (key is null || !_pending.ContainsKey(key)))
         {
             if (_options.SlowConsumerPolicy == SlowConsumerPolicy.DropNewest)
             {
@@ -308,7 +312,20 @@ internal sealed class SseConnection
         }
 
         LastPosition = frame.Position;
-        EnqueueLocked(frame.Bytes);
+        if (key is null)
+        {
+            EnqueueLocked(frame.Bytes);
+        }
+        else
+        {
+            if (_pending.Enqueue(frame.Bytes, key))
+            {
+                _metrics.FramesCoalesced(1);
+            }
+
+            Wake();
+        }
+
         return true;
     }
 
