@@ -191,7 +191,7 @@ internal sealed partial class ConnectionRegistry : IDisposable
     // as coalesced); the connection's queue supersedes further against parked live frames.
     private Frame[] Encode(IReadOnlyList<BackplaneMessage> events)
     {
-        var replayed = ReplayCoalescing.NewestPerKey(events);
+        var replayed = Coalescing.NewestPerKey(events);
         if (replayed.Count < events.Count)
         {
             _metrics.FramesCoalesced(events.Count - replayed.Count);

@@ -27,6 +27,7 @@ internal sealed class SseConnection
     private readonly WakeSignal _wake = new();
     private bool _waiting;
     private List<Frame>? _held;
+    private bool _heldKeyed; // a keyed frame was parked since the parked frames were last coalesced
     private int _holds = 1; // born held: nothing live is written before the connected event
     private bool _started;
     private bool _ending;
@@ -106,7 +107,9 @@ internal sealed class SseConnection
             if (_holds > 0)
             {
                 (_held ??= []).Add(frame);
-                if (_held.Count > Math.Max(_options.QueueCapacity, 1) * 4)
+                _heldKeyed |= frame.CoalesceKey is not null;
+                var bound = Math.Max(_options.QueueCapacity, 1) * 4;
+                if (_held.Count > bound && !(_heldKeyed && CoalesceHeldLocked() <= bound))
                 {
                     SlowConsumerLocked(_held.Count);
                 }
@@ -327,6 +330,15 @@ internal sealed class SseConnection
         }
 
         return true;
+    }
+
+    // Drops parked keyed frames superseded by a parked one (the queue would drop them at release
+    // anyway). Returns how many frames stay parked.
+    private int CoalesceHeldLocked()
+    {
+        _heldKeyed = false;
+        _metrics.FramesCoalesced(Coalescing.RemoveSuperseded(_held!));
+        return _held!.Count;
     }
 
     private void EnqueueLocked(ReadOnlyMemory<byte> bytes)

@@ -2,8 +2,11 @@ using OrleansSse.Backplane;
 
 namespace OrleansSse.Connections;
 
-/// <summary>What a replay (resume, group join, outage catch-up) sends: the newest event per coalesce key.</summary>
-internal static class ReplayCoalescing
+/// <summary>
+/// Coalescing outside a connection's queue (<see cref="FrameQueue"/> does it inside): what a replay
+/// (resume, group join, outage catch-up) sends, and what a held connection keeps parked.
+/// </summary>
+internal static class Coalescing
 {
     /// <summary>
     /// <paramref name="events"/> (in position order) without every keyed event that a later one with
@@ -39,5 +42,23 @@ internal static class ReplayCoalescing
         }
 
         return newest;
+    }
+
+    /// <summary>
+    /// Removes from <paramref name="frames"/> (any order) every keyed frame that one with the same
+    /// key and a higher position supersedes. Returns how many were removed.
+    /// </summary>
+    public static int RemoveSuperseded(List<Frame> frames)
+    {
+        var newest = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var frame in frames)
+        {
+            if (frame.CoalesceKey is { } key && (!newest.TryGetValue(key, out var position) || frame.Position > position))
+            {
+                newest[key] = frame.Position;
+            }
+        }
+
+        return newest.Count == 0 ? 0 : frames.RemoveAll(f => f.CoalesceKey is { } key && f.Position < newest[key]);
     }
 }
