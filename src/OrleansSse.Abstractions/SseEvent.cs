@@ -12,6 +12,15 @@ public sealed record SseEvent(string Event, string Data, string? Id = null)
     /// <summary>The default event name.</summary>
     public const string DefaultName = "message";
 
+    /// <summary>
+    /// Optional: events with the same coalesce key replace each other. A connection's queue holds
+    /// at most one unwritten event per key (a newer one supersedes the older, which is never
+    /// written), and a resume replays only the newest retained event per key. For high-frequency
+    /// updates where only the latest value matters (a price, a progress bar). Same rules as client
+    /// ids (<see cref="SseNames.IsValidKey"/>); null means no coalescing. Not sent to browsers.
+    /// </summary>
+    public string? CoalesceKey { get; init; }
+
     /// <summary>An event named <c>message</c>.</summary>
     public static SseEvent Message(string data) => new(DefaultName, data);
 }

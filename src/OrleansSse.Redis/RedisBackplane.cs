@@ -94,7 +94,11 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
     private static readonly TimeSpan PublishDoneLifetime = TimeSpan.FromMinutes(2);
 
     /// <inheritdoc />
-    public Task<PublishReceipt> PublishAsync(SseTarget target, string eventName, string data, CancellationToken cancellationToken = default)
+    public Task<PublishReceipt> PublishAsync(SseTarget target, string eventName, string data, CancellationToken cancellationToken = default) =>
+        PublishAsync(target, eventName, data, coalesceKey: null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<PublishReceipt> PublishAsync(SseTarget target, string eventName, string data, string? coalesceKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(eventName);
         ArgumentNullException.ThrowIfNull(data);
@@ -118,6 +122,7 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
             maxAge + (long)(_options.StreamExpiryMargin + _options.TrimmedMarkerLifetime).TotalMilliseconds,
             64,
             (long)PublishDoneLifetime.TotalMilliseconds,
+            coalesceKey ?? "",
         ];
         return _connection.RunAsync("publish", async redis =>
         {
@@ -226,11 +231,13 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
             return new HistoryResult(false, []);
         }
 
-        var events = new List<BackplaneMessage>((result.Length - 2) / 4);
-        for (var i = 2; i + 3 < result.Length; i += 4)
+        var events = new List<BackplaneMessage>((result.Length - 2) / 5);
+        for (var i = 2; i + 4 < result.Length; i += 5)
         {
             var target = targets[(int)(long)result[i] - 1];
-            events.Add(new BackplaneMessage(target, MessageKind.Event, (long)result[i + 1], epoch, (string)result[i + 2]!, (string)result[i + 3]!));
+            var key = (string)result[i + 4];
+            events.Add(new BackplaneMessage(
+                target, MessageKind.Event, (long)result[i + 1], epoch, (string)result[i + 2]!, (string)result[i + 3]!, string.IsNullOrEmpty(key) ? null : key));
         }
 
         events.Sort(static (a, b) => a.Position.CompareTo(b.Position));

@@ -8,18 +8,21 @@ namespace OrleansSse.Redis;
 /// The live-message wire format on the backplane channels.
 /// </summary>
 /// <remarks>
-/// Version 1. A message is a sequence of fields, each <c>{byte length}:{bytes}</c> (UTF-8, no
-/// separators): version (<c>1</c>), kind (<see cref="MessageKind"/> as a number), position,
-/// epoch, target kind (<see cref="TargetKind"/> as a number), target key, name, data.
+/// Version 2. A message is a sequence of fields, each <c>{byte length}:{bytes}</c> (UTF-8, no
+/// separators): version (<c>2</c>), kind (<see cref="MessageKind"/> as a number), position,
+/// epoch, target kind (<see cref="TargetKind"/> as a number), target key, name, data, and (since
+/// version 2) the coalesce key (empty: none). Version 1 is the first eight fields: a message
+/// without the ninth has no coalesce key.
 /// Compatibility rule: a later version only appends fields at the end and keeps the meaning of
-/// the first eight; readers ignore fields they do not know, so silos of different versions can
+/// the earlier ones; readers ignore fields they do not know, so silos of different versions can
 /// share one Redis during a rolling upgrade. The Lua scripts (<c>Scripts/common.lua</c>) write
 /// it; <see cref="Encode"/> mirrors them for tests.
 /// </remarks>
 internal static class RedisProtocol
 {
-    public const int Version = 1;
-    private const int FieldCount = 8;
+    public const int Version = 2;
+    private const int RequiredFields = 8; // version 1
+    private const int KnownFields = 9;
 
     /// <summary>Encodes a message exactly as the Lua scripts do.</summary>
     public static byte[] Encode(BackplaneMessage message)
@@ -33,6 +36,7 @@ internal static class RedisProtocol
         Append(builder, message.Target.Key);
         Append(builder, message.Name);
         Append(builder, message.Data);
+        Append(builder, message.CoalesceKey ?? "");
         return Encoding.UTF8.GetBytes(builder.ToString());
     }
 
@@ -40,10 +44,16 @@ internal static class RedisProtocol
     public static bool TryDecode(ReadOnlySpan<byte> bytes, out BackplaneMessage? message)
     {
         message = null;
-        Span<Range> fields = stackalloc Range[FieldCount];
+        Span<Range> fields = stackalloc Range[KnownFields];
         var offset = 0;
-        for (var i = 0; i < FieldCount; i++)
+        var count = 0;
+        for (var i = 0; i < KnownFields; i++)
         {
+            if (i == RequiredFields && offset == bytes.Length)
+            {
+                break; // version 1: no coalesce key
+            }
+
             var colon = bytes[offset..].IndexOf((byte)':');
             if (colon <= 0 || !TryParseNumber(bytes.Slice(offset, colon), out var length))
             {
@@ -58,10 +68,11 @@ internal static class RedisProtocol
 
             fields[i] = new Range(start, start + (int)length);
             offset = start + (int)length;
+            count++;
         }
 
-        // Anything after the eighth field belongs to a later version: ignored.
-        if (!TryParseNumber(bytes[fields[0]], out var version) || version < Version ||
+        // Anything after the known fields belongs to a later version: ignored.
+        if (!TryParseNumber(bytes[fields[0]], out var version) || version < 1 ||
             !TryParseNumber(bytes[fields[1]], out var kind) || kind > (long)MessageKind.Disconnect ||
             !TryParseNumber(bytes[fields[2]], out var position) ||
             !TryParseNumber(bytes[fields[4]], out var targetKind) ||
@@ -77,7 +88,8 @@ internal static class RedisProtocol
             position,
             Encoding.UTF8.GetString(bytes[fields[3]]),
             Encoding.UTF8.GetString(bytes[fields[6]]),
-            Encoding.UTF8.GetString(bytes[fields[7]]));
+            Encoding.UTF8.GetString(bytes[fields[7]]),
+            count > RequiredFields && !bytes[fields[RequiredFields]].IsEmpty ? Encoding.UTF8.GetString(bytes[fields[RequiredFields]]) : null);
         return true;
     }
 

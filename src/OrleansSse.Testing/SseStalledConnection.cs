@@ -7,11 +7,13 @@ namespace OrleansSse.Testing;
 /// A client that sends <c>GET /api/sse</c> on a raw socket with a tiny receive buffer and then
 /// never reads: the silo's writes back up until its per-connection queue bound is hit. For
 /// slow-consumer tests. <see cref="WaitForServerCloseAsync"/> reads (and discards) only at the end,
-/// to confirm the silo cut the connection.
+/// to confirm the silo cut the connection; <see cref="ReadBodyUntilAsync"/> starts reading late to
+/// see what a stream that was kept open delivered.
 /// </summary>
 public sealed class SseStalledConnection : IDisposable
 {
     private readonly Socket _socket;
+    private readonly ChunkedBodyDecoder _body = new();
 
     private SseStalledConnection(Socket socket) => _socket = socket;
 
@@ -66,6 +68,45 @@ public sealed class SseStalledConnection : IDisposable
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
             throw new TimeoutException($"The server did not close the stalled connection within {timeout} ({total} bytes drained).");
+        }
+    }
+
+    /// <summary>
+    /// Reads (from where earlier calls stopped) until the body holds <paramref name="marker"/>;
+    /// returns the response body (HTTP chunking removed) from its very start up to and including
+    /// the marker's first occurrence.
+    /// </summary>
+    /// <exception cref="TimeoutException">The marker did not arrive in time, or the stream ended first.</exception>
+    public async Task<string> ReadBodyUntilAsync(string marker, TimeSpan timeout)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(marker);
+        var needle = Encoding.UTF8.GetBytes(marker);
+        using var cts = new CancellationTokenSource(timeout);
+        var buffer = new byte[64 * 1024];
+        var searchFrom = 0;
+        try
+        {
+            while (true)
+            {
+                var at = _body.Body.Span[searchFrom..].IndexOf(needle);
+                if (at >= 0)
+                {
+                    return Encoding.UTF8.GetString(_body.Body.Span[..(searchFrom + at + needle.Length)]);
+                }
+
+                searchFrom = Math.Max(0, _body.Body.Length - needle.Length + 1);
+                var read = await _socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new TimeoutException($"The stream ended before '{marker}' arrived ({_body.Body.Length} body bytes).");
+                }
+
+                _body.Add(buffer.AsSpan(0, read));
+            }
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            throw new TimeoutException($"'{marker}' did not arrive within {timeout} ({_body.Body.Length} body bytes).");
         }
     }
 

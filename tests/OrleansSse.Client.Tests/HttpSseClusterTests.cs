@@ -26,6 +26,10 @@ public sealed class HttpSseClusterTests(HttpClusterFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public Task CoalesceKey_PassesThroughTheApi_SoAResumeReplaysOnlyTheNewestPerKey() =>
+        CoalesceKeyCheck.ResumeReplaysOnlyTheNewestPerKeyAsync(fixture.Cluster, fixture.Silos, 0);
+
+    [Fact]
     public async Task SendToOfflineClient_ReportsOffline()
     {
         var result = await fixture.Cluster.GetClient(Ids.New("nobody")).SendAsync(SseEvent.Message("waits in history"));

@@ -62,6 +62,10 @@ public sealed class RedisSseClusterTests(RedisServerFixture redis) : IClassFixtu
     }
 
     [Fact]
+    public Task CoalesceKey_IsStoredWithTheEvent_SoAResumeOnASiloReplaysOnlyTheNewestPerKey() =>
+        CoalesceKeyCheck.ResumeReplaysOnlyTheNewestPerKeyAsync(_cluster, _silos, 1);
+
+    [Fact]
     public async Task GroupMembersOnBothSilosReceiveTheGroupsEvents()
     {
         var (alice, bob, group) = (Ids.New("alice"), Ids.New("bob"), Ids.New("team"));

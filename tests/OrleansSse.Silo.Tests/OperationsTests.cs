@@ -13,6 +13,7 @@ public sealed class OperationsTests
         "orleanssse_events_published_total",
         "orleanssse_frames_written_total",
         "orleanssse_frames_dropped_total",
+        "orleanssse_frames_coalesced_total",
         "orleanssse_slow_consumer_disconnects_total",
         "orleanssse_resumes_total",
         "orleanssse_resumes_unrecovered_total",

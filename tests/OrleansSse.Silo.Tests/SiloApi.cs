@@ -11,7 +11,7 @@ internal sealed class SiloApi(HttpClient http)
 {
     public HttpClient Http => http;
 
-    public async Task<(string Id, bool Online)> SendAsync(string clientId, JsonNode? data, string? eventName = null)
+    public async Task<(string Id, bool Online)> SendAsync(string clientId, JsonNode? data, string? eventName = null, string? coalesceKey = null)
     {
         var body = new JsonObject { ["client_id"] = clientId, ["data"] = data };
         if (eventName is not null)
@@ -19,12 +19,17 @@ internal sealed class SiloApi(HttpClient http)
             body["event"] = eventName;
         }
 
+        if (coalesceKey is not null)
+        {
+            body["coalesce_key"] = coalesceKey;
+        }
+
         using var response = await PostAsync("/api/sse/send", body.ToJsonString());
         var json = await AcceptedAsync(response);
         return (json["id"]!.GetValue<string>(), json["online"]!.GetValue<bool>());
     }
 
-    public async Task<string> BroadcastAsync(JsonNode? data, string? eventName = null)
+    public async Task<string> BroadcastAsync(JsonNode? data, string? eventName = null, string? coalesceKey = null)
     {
         var body = new JsonObject { ["data"] = data };
         if (eventName is not null)
@@ -32,16 +37,26 @@ internal sealed class SiloApi(HttpClient http)
             body["event"] = eventName;
         }
 
+        if (coalesceKey is not null)
+        {
+            body["coalesce_key"] = coalesceKey;
+        }
+
         using var response = await PostAsync("/api/sse/broadcast", body.ToJsonString());
         return (await AcceptedAsync(response))["id"]!.GetValue<string>();
     }
 
-    public async Task<string> GroupSendAsync(string group, JsonNode? data, string? eventName = null)
+    public async Task<string> GroupSendAsync(string group, JsonNode? data, string? eventName = null, string? coalesceKey = null)
     {
         var body = new JsonObject { ["data"] = data };
         if (eventName is not null)
         {
             body["event"] = eventName;
+        }
+
+        if (coalesceKey is not null)
+        {
+            body["coalesce_key"] = coalesceKey;
         }
 
         using var response = await PostAsync($"/api/sse/groups/{Uri.EscapeDataString(group)}/send", body.ToJsonString());

@@ -6,4 +6,5 @@ namespace OrleansSse.Client.Http;
 internal sealed record PublishBody(
     [property: JsonPropertyName("client_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ClientId,
     [property: JsonPropertyName("event")] string Event,
-    [property: JsonPropertyName("data")] string Data);
+    [property: JsonPropertyName("data")] string Data,
+    [property: JsonPropertyName("coalesce_key"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CoalesceKey = null);

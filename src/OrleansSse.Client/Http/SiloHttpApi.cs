@@ -26,8 +26,13 @@ internal sealed class SiloHttpApi(Func<HttpClient> http, Uri baseAddress, string
         }
 
         ArgumentNullException.ThrowIfNull(evt.Data, nameof(evt.Data));
+        if (evt.CoalesceKey is not null && !SseNames.IsValidKey(evt.CoalesceKey))
+        {
+            throw new ArgumentException($"Coalesce key must be 1-{SseNames.MaxKeyLength} characters of letters, digits and -_.:@", nameof(evt));
+        }
+
         using var request = Create(HttpMethod.Post, path);
-        request.Content = JsonContent.Create(new PublishBody(clientId, evt.Event, evt.Data), ClientJsonContext.Default.PublishBody);
+        request.Content = JsonContent.Create(new PublishBody(clientId, evt.Event, evt.Data, evt.CoalesceKey), ClientJsonContext.Default.PublishBody);
         var answer = await SendAsync(request, ClientJsonContext.Default.PublishResponse, cancellationToken).ConfigureAwait(false);
         return new PublishResult(answer.Id, answer.Online ?? false);
     }

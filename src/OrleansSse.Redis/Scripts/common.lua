@@ -1,9 +1,10 @@
 -- Shared prelude, prepended to every OrleansSse script by RedisScripts.
 --
--- Backplane wire format, version 1 (see RedisProtocol.cs, which decodes it):
+-- Backplane wire format, version 2 (see RedisProtocol.cs, which decodes it):
 --   a sequence of fields, each "<byte length>:<bytes>" (no separators):
---   version ("1"), kind (0 event, 1 group joined, 2 group left, 3 disconnect), position,
---   epoch, target kind (1 client, 2 group, 3 all), target key, name, data.
+--   version ("2"), kind (0 event, 1 group joined, 2 group left, 3 disconnect), position,
+--   epoch, target kind (1 client, 2 group, 3 all), target key, name, data,
+--   coalesce key (empty: none; version 1 ends before it).
 -- Later versions may append fields; readers ignore fields they do not know.
 
 local function field(s)
@@ -13,9 +14,9 @@ local function field(s)
   return #s .. ':' .. s
 end
 
-local function wire(kind, pos, epoch, target_kind, target_key, name, data)
-  return field('1') .. field(kind) .. field(pos) .. field(epoch) ..
-    field(target_kind) .. field(target_key) .. field(name) .. field(data)
+local function wire(kind, pos, epoch, target_kind, target_key, name, data, coalesce_key)
+  return field('2') .. field(kind) .. field(pos) .. field(epoch) ..
+    field(target_kind) .. field(target_key) .. field(name) .. field(data) .. field(coalesce_key or '')
 end
 
 -- The epoch key names the current history; a Redis that lost its data has none, so a new one

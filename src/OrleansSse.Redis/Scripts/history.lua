@@ -3,7 +3,8 @@
 -- ARGV: 1 cursor epoch, 2 cursor position, 3 now (unix ms), 4 max age (ms), 5 max replay events
 --       (each stream yields at most its newest max + 1 entries; more than max means not recovered)
 -- Returns: { 0 } when the epoch differs (or none exists), else
---          { 1, recovered (0/1), then per event: target index (1-based), position, name, data }
+--          { 1, recovered (0/1), then per event: target index (1-based), position, name, data,
+--            coalesce key (entry field 'k'; empty when none, e.g. entries written before keys existed) }
 local epoch = redis.call('GET', KEYS[1])
 if epoch ~= ARGV[1] then
   return { 0 }
@@ -44,6 +45,7 @@ for i = 3, #KEYS, 2 do
         out[#out + 1] = pos
         out[#out + 1] = entry_field(fields, 'n') or ''
         out[#out + 1] = entry_field(fields, 'd') or ''
+        out[#out + 1] = entry_field(fields, 'k') or ''
       end
     end
   end

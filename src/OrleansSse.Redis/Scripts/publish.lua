@@ -4,7 +4,7 @@
 -- ARGV: 1 new epoch (used only when none exists), 2 target channel, 3 target kind,
 --       4 target key, 5 event name, 6 data, 7 now (unix ms), 8 max events per stream,
 --       9 max age (ms), 10 stream expiry (ms), 11 meta expiry (ms), 12 age-trim batch size,
---       13 done-marker lifetime (ms)
+--       13 done-marker lifetime (ms), 14 coalesce key (empty: none; stored as field 'k' only when set)
 -- Returns: { epoch, position, receivers }
 local done = redis.call('HMGET', KEYS[5], 'epoch', 'pos', 'receivers')
 if done[1] then
@@ -14,7 +14,11 @@ local epoch = ensure_epoch(KEYS[1], ARGV[1])
 local pos = redis.call('INCR', KEYS[2])
 local now = tonumber(ARGV[7])
 local stream = KEYS[3]
-redis.call('XADD', stream, entry_id(pos), 'n', ARGV[5], 'd', ARGV[6], 't', ARGV[7])
+if ARGV[14] ~= nil and ARGV[14] ~= '' then
+  redis.call('XADD', stream, entry_id(pos), 'n', ARGV[5], 'd', ARGV[6], 't', ARGV[7], 'k', ARGV[14])
+else
+  redis.call('XADD', stream, entry_id(pos), 'n', ARGV[5], 'd', ARGV[6], 't', ARGV[7])
+end
 
 -- Trim: the entries beyond the count bound, then a bounded batch of entries older than max age.
 -- One XRANGE covers both in the common case (the excess, if any, plus the oldest entry kept).
@@ -50,7 +54,7 @@ redis.call('HSET', KEYS[4], 'last', pos)
 redis.call('PEXPIRE', stream, tonumber(ARGV[10]))
 redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[11]))
 
-local receivers = redis.call('PUBLISH', ARGV[2], wire(0, pos, epoch, ARGV[3], ARGV[4], ARGV[5], ARGV[6]))
+local receivers = redis.call('PUBLISH', ARGV[2], wire(0, pos, epoch, ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[14]))
 redis.call('HSET', KEYS[5], 'epoch', epoch, 'pos', pos, 'receivers', receivers)
 redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[13]))
 return { epoch, pos, receivers }

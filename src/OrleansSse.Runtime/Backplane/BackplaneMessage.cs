@@ -11,8 +11,9 @@ namespace OrleansSse.Backplane;
 /// <param name="Epoch">The epoch the position belongs to.</param>
 /// <param name="Name">Event name, or the group name for group control messages.</param>
 /// <param name="Data">Event data; empty for control messages.</param>
+/// <param name="CoalesceKey">The event's coalesce key (<see cref="SseEvent.CoalesceKey"/>); null for none and for control messages.</param>
 public sealed record BackplaneMessage(
-    SseTarget Target, MessageKind Kind, long Position, string Epoch, string Name, string Data)
+    SseTarget Target, MessageKind Kind, long Position, string Epoch, string Name, string Data, string? CoalesceKey = null)
 {
     /// <summary>The position as an SSE id.</summary>
     public EventCursor Cursor => new(Epoch, Position);

@@ -25,7 +25,17 @@ public interface ISseBackplane
 
     /// <summary>Takes the next position, appends the event to the target's history, publishes it live.</summary>
     /// <exception cref="BackplaneUnavailableException">Nothing was published.</exception>
-    Task<PublishReceipt> PublishAsync(SseTarget target, string eventName, string data, CancellationToken cancellationToken = default);
+    Task<PublishReceipt> PublishAsync(SseTarget target, string eventName, string data, CancellationToken cancellationToken = default) =>
+        PublishAsync(target, eventName, data, coalesceKey: null, cancellationToken);
+
+    /// <summary>
+    /// Takes the next position, appends the event with its <paramref name="coalesceKey"/> (null: none)
+    /// to the target's history, publishes it live. The key travels with the event: live messages and
+    /// history entries carry it as <see cref="BackplaneMessage.CoalesceKey"/>. Coalescing itself is
+    /// the connections' business; the backplane keeps every event.
+    /// </summary>
+    /// <exception cref="BackplaneUnavailableException">Nothing was published.</exception>
+    Task<PublishReceipt> PublishAsync(SseTarget target, string eventName, string data, string? coalesceKey, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Adds a client to a group (in both the group's member set and the client's group set) and

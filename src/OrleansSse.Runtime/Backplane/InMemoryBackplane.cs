@@ -50,11 +50,15 @@ public sealed class InMemoryBackplane : ISseBackplane
     }
 
     /// <inheritdoc />
-    public Task<PublishReceipt> PublishAsync(SseTarget target, string eventName, string data, CancellationToken cancellationToken = default)
+    public Task<PublishReceipt> PublishAsync(SseTarget target, string eventName, string data, CancellationToken cancellationToken = default) =>
+        PublishAsync(target, eventName, data, coalesceKey: null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<PublishReceipt> PublishAsync(SseTarget target, string eventName, string data, string? coalesceKey, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
-            var message = new BackplaneMessage(target, MessageKind.Event, ++_position, Epoch, eventName, data);
+            var message = new BackplaneMessage(target, MessageKind.Event, ++_position, Epoch, eventName, data, coalesceKey);
             if (!_streams.TryGetValue(target, out var stream))
             {
                 stream = new InMemoryStream();

@@ -187,17 +187,25 @@ internal sealed partial class ConnectionRegistry : IDisposable
         }
     }
 
-    private static Frame[] Encode(IReadOnlyList<BackplaneMessage> events)
+    // Replayed history: only the newest event per coalesce key is encoded (older ones are counted
+    // as coalesced); the connection's queue supersedes further against parked live frames.
+    private Frame[] Encode(IReadOnlyList<BackplaneMessage> events)
     {
-        var frames = new Frame[events.Count];
+        var replayed = Coalescing.NewestPerKey(events);
+        if (replayed.Count < events.Count)
+        {
+            _metrics.FramesCoalesced(events.Count - replayed.Count);
+        }
+
+        var frames = new Frame[replayed.Count];
         for (var i = 0; i < frames.Length; i++)
         {
-            frames[i] = ToFrame(events[i]);
+            frames[i] = ToFrame(replayed[i]);
         }
 
         return frames;
     }
 
     private static Frame ToFrame(BackplaneMessage message) =>
-        new(message.Position, SseEncoder.Encode(message.Cursor.ToString(), message.Name, message.Data));
+        new(message.Position, SseEncoder.Encode(message.Cursor.ToString(), message.Name, message.Data), message.CoalesceKey);
 }

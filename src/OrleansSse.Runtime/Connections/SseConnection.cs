@@ -11,7 +11,9 @@ namespace OrleansSse.Connections;
 /// and live delivery can overlap safely. While <see cref="Hold"/> is in effect (connect, joining a
 /// group, catching up after a backplane outage) live frames are parked; <see cref="Release"/>
 /// merges them with the history read meanwhile, in position order, without duplicates.
-/// No lock is held while writing to the socket.
+/// Frames with a coalesce key supersede the unwritten frame with the same key (see
+/// <see cref="FrameQueue"/>): superseded frames are counted as coalesced, not dropped, and do not
+/// count toward the queue bound. No lock is held while writing to the socket.
 /// </summary>
 internal sealed class SseConnection
 {
@@ -20,11 +22,12 @@ internal sealed class SseConnection
     private readonly SseMetrics _metrics;
     private readonly CancellationTokenSource _closed = new();
     private readonly HashSet<SseTarget> _targets = [];
-    private Queue<ReadOnlyMemory<byte>> _pending = new();
-    private Queue<ReadOnlyMemory<byte>> _spare = new();
+    private FrameQueue _pending = new();
+    private FrameQueue _spare = new();
     private readonly WakeSignal _wake = new();
     private bool _waiting;
     private List<Frame>? _held;
+    private bool _heldKeyed; // a keyed frame was parked since the parked frames were last coalesced
     private int _holds = 1; // born held: nothing live is written before the connected event
     private bool _started;
     private bool _ending;
@@ -104,7 +107,9 @@ internal sealed class SseConnection
             if (_holds > 0)
             {
                 (_held ??= []).Add(frame);
-                if (_held.Count > Math.Max(_options.QueueCapacity, 1) * 4)
+                _heldKeyed |= frame.CoalesceKey is not null;
+                var bound = Math.Max(_options.QueueCapacity, 1) * 4;
+                if (_held.Count > bound && !(_heldKeyed && CoalesceHeldLocked() <= bound))
                 {
                     SlowConsumerLocked(_held.Count);
                 }
@@ -242,7 +247,7 @@ internal sealed class SseConnection
         {
             while (!token.IsCancellationRequested)
             {
-                Queue<ReadOnlyMemory<byte>> batch;
+                FrameQueue batch;
                 ValueTask? wait = null;
                 lock (_lock)
                 {
@@ -295,7 +300,9 @@ internal sealed class SseConnection
             return false;
         }
 
-        if (bounded && _pending.Count >= _options.QueueCapacity)
+        // A keyed frame that supersedes a queued one leaves the queue's length as it was: not bound by it.
+        var key = frame.CoalesceKey;
+        if (bounded && _pending.Count >= _options.QueueCapacity && (key is null || !_pending.ContainsKey(key)))
         {
             if (_options.SlowConsumerPolicy == SlowConsumerPolicy.DropNewest)
             {
@@ -308,8 +315,30 @@ internal sealed class SseConnection
         }
 
         LastPosition = frame.Position;
-        EnqueueLocked(frame.Bytes);
+        if (key is null)
+        {
+            EnqueueLocked(frame.Bytes);
+        }
+        else
+        {
+            if (_pending.Enqueue(frame.Bytes, key))
+            {
+                _metrics.FramesCoalesced(1);
+            }
+
+            Wake();
+        }
+
         return true;
+    }
+
+    // Drops parked keyed frames superseded by a parked one (the queue would drop them at release
+    // anyway). Returns how many frames stay parked.
+    private int CoalesceHeldLocked()
+    {
+        _heldKeyed = false;
+        _metrics.FramesCoalesced(Coalescing.RemoveSuperseded(_held!));
+        return _held!.Count;
     }
 
     private void EnqueueLocked(ReadOnlyMemory<byte> bytes)

@@ -31,7 +31,12 @@ public sealed class SseCluster(ISseBackplane backplane) : ISseCluster
         }
 
         ArgumentNullException.ThrowIfNull(evt.Data, nameof(evt.Data));
-        var receipt = await backplane.PublishAsync(target, evt.Event, evt.Data, cancellationToken).ConfigureAwait(false);
+        if (evt.CoalesceKey is not null && !SseNames.IsValidKey(evt.CoalesceKey))
+        {
+            throw new ArgumentException($"Coalesce key must be 1-{SseNames.MaxKeyLength} characters of letters, digits and -_.:@", nameof(evt));
+        }
+
+        var receipt = await backplane.PublishAsync(target, evt.Event, evt.Data, evt.CoalesceKey, cancellationToken).ConfigureAwait(false);
         return new PublishResult(receipt.Cursor.ToString(), receipt.Subscribers > 0);
     }
 }

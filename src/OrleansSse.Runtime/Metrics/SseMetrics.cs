@@ -15,6 +15,7 @@ internal sealed class SseMetrics
     private long _eventsPublished;
     private long _framesWritten;
     private long _framesDropped;
+    private long _framesCoalesced;
     private long _slowConsumerDisconnects;
     private long _resumes;
     private long _resumesUnrecovered;
@@ -47,6 +48,11 @@ internal sealed class SseMetrics
 
     internal void FramesDropped(int count) => Interlocked.Add(ref _framesDropped, count);
 
+    /// <summary>Frames superseded by a newer one with the same coalesce key (never written).</summary>
+    public long CoalescedFrames => Volatile.Read(ref _framesCoalesced);
+
+    internal void FramesCoalesced(int count) => Interlocked.Add(ref _framesCoalesced, count);
+
     internal void SlowConsumerDisconnected() => Interlocked.Increment(ref _slowConsumerDisconnects);
 
     internal void BackplaneMessageReceived() => Interlocked.Increment(ref _backplaneMessages);
@@ -71,6 +77,7 @@ internal sealed class SseMetrics
         Counter(output, "orleanssse_backplane_messages_total", "Backplane messages this silo received.", ref _backplaneMessages);
         Counter(output, "orleanssse_frames_written_total", "Event frames written to streams.", ref _framesWritten);
         Counter(output, "orleanssse_frames_dropped_total", "Event frames dropped by the slow-consumer policy.", ref _framesDropped);
+        Counter(output, "orleanssse_frames_coalesced_total", "Event frames superseded by a newer one with the same coalesce key (in a queue or a replay), never written.", ref _framesCoalesced);
         Counter(output, "orleanssse_slow_consumer_disconnects_total", "Streams ended because their queue bound was hit.", ref _slowConsumerDisconnects);
         Counter(output, "orleanssse_resumes_total", "Streams opened with a Last-Event-ID (reconnects).", ref _resumes);
         Counter(output, "orleanssse_resumes_unrecovered_total", "Resumes told \"recovered\": false.", ref _resumesUnrecovered);

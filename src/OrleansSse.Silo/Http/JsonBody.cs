@@ -20,9 +20,10 @@ internal static class JsonBody
     private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
-    /// Reads <c>{"event","data"}</c> (and <c>client_id</c> when <paramref name="withClientId"/>).
+    /// Reads <c>{"event","data","coalesce_key"}</c> (and <c>client_id</c> when <paramref name="withClientId"/>).
     /// <c>event</c> defaults to <c>message</c>; <c>data</c> is required: a JSON string is sent as its
-    /// text, any other JSON value as compact JSON.
+    /// text, any other JSON value as compact JSON; <c>coalesce_key</c> is optional (null or absent:
+    /// none) and follows the client id rules.
     /// </summary>
     public static async Task<(PublishRequest? Request, IResult? Problem)> ReadPublishAsync(HttpContext context, bool withClientId)
     {
@@ -80,7 +81,17 @@ internal static class JsonBody
             return (null, Problems.BadRequest("'data' is not valid Unicode (it holds a lone surrogate escape)."));
         }
 
-        return (new PublishRequest(clientId, new SseEvent(name, text)), null);
+        string? coalesceKey = null;
+        if (body.RootElement.TryGetProperty("coalesce_key", out var key) && key.ValueKind != JsonValueKind.Null)
+        {
+            coalesceKey = key.ValueKind == JsonValueKind.String ? StringOf(key) : null;
+            if (!SseNames.IsValidKey(coalesceKey))
+            {
+                return (null, Problems.BadRequest(InvalidKey("coalesce_key")));
+            }
+        }
+
+        return (new PublishRequest(clientId, new SseEvent(name, text) { CoalesceKey = coalesceKey }), null);
     }
 
     /// <summary>The text of a JSON string, or null when it cannot be text (a lone surrogate such as <c>"\ud800"</c>).</summary>

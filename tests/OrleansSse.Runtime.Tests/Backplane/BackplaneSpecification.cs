@@ -1,4 +1,8 @@
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
 using OrleansSse.Backplane;
+using OrleansSse.Connections;
+using OrleansSse.Metrics;
 
 namespace OrleansSse.Tests.Backplane;
 
@@ -352,5 +356,56 @@ public abstract class BackplaneSpecification : IAsyncLifetime
 
         Assert.Equal("marker", (await sink.NextAsync()).Data);
         Assert.True(sink.IsEmpty);
+    }
+
+    [Fact]
+    public async Task CoalesceKeyTravelsLiveAndIsStoredInHistory()
+    {
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions());
+        var client = SseTarget.Client(Unique("c"));
+        var group = SseTarget.Group(Unique("g"));
+        var sink = await FollowAsync(silos[1], client, group);
+        var start = await silos[0].GetCurrentAsync();
+
+        await silos[0].PublishAsync(client, "tick", "1", "price:EUR-USD");
+        await silos[0].PublishAsync(group, "tick", "2", "g.k@1");
+        await silos[0].PublishAsync(client, "note", "3");
+
+        var live = await sink.TakeAsync(3);
+        Assert.Equal(["price:EUR-USD", "g.k@1", null], live.Select(m => m.CoalesceKey));
+        var history = await silos[1].ReadHistoryAsync([client, group], start);
+        Assert.True(history.Recovered);
+        Assert.Equal(live, history.Events);
+    }
+
+    [Fact]
+    public async Task ResumeReplaysOnlyTheNewestRetainedEventPerKeyAndIsRecovered()
+    {
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions());
+        var clientId = Unique("c");
+        var client = SseTarget.Client(clientId);
+        var before = await silos[0].GetCurrentAsync();
+        foreach (var (data, key) in new (string, string?)[] { ("a1", "a"), ("u1", null), ("b1", "b"), ("a2", "a"), ("u2", null), ("a3", "a") })
+        {
+            await silos[0].PublishAsync(client, "tick", data, key);
+        }
+
+        var metrics = new SseMetrics();
+        using var registry = new ConnectionRegistry(
+            silos[1], Microsoft.Extensions.Options.Options.Create(new StreamOptions()), metrics, NullLogger<ConnectionRegistry>.Instance);
+        var opened = await registry.OpenAsync(clientId, before, "127.0.0.1", CancellationToken.None);
+        try
+        {
+            var replayed = opened.History.Select(f => Encoding.UTF8.GetString(f.Bytes.Span)).ToList();
+            Assert.True(opened.Recovered);
+            Assert.Equal(["u1", "b1", "u2", "a3"], replayed.Select(text => text.Split("data: ")[1].TrimEnd('\n')));
+            var positions = opened.History.Select(f => f.Position).ToList();
+            Assert.Equal(positions.Order(), positions);
+            Assert.Equal(2, metrics.CoalescedFrames);
+        }
+        finally
+        {
+            await registry.CloseAsync(opened.Connection);
+        }
     }
 }
