@@ -18,7 +18,9 @@ namespace OrleansSse.Redis;
 /// delivery is at-most-once (pub/sub); resume from history covers outages within retention.
 /// Configure Redis with <c>maxmemory-policy noeviction</c>: an evicted sequence or epoch key would
 /// break ordering. When Redis loses its data, a new epoch starts and older cursors resume with
-/// <c>recovered: false</c>. Age-based trimming uses this process's clock; silos' clocks should agree.
+/// <c>recovered: false</c>; when it lost only its last writes (its counter went back), the first
+/// process that saw a lost position and reconnects starts a new epoch (<see cref="SequenceGuard"/>)
+/// before any of its operations run. Age-based trimming uses this process's clock; silos' clocks should agree.
 /// Every operation is bounded by <see cref="RedisBackplaneOptions.OperationTimeout"/>: when Redis
 /// is unreachable it fails at once; when Redis accepted the command but did not answer in time,
 /// the <see cref="BackplaneUnavailableException"/> cannot promise that nothing happened (a publish
@@ -88,7 +90,9 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         {
             var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
                 _scripts.Current, [_keys.Epoch, _keys.Sequence], [EpochGenerator.NewEpoch()]).ConfigureAwait(false))!;
-            return new EventCursor((string)result[0]!, (long)result[1]);
+            var current = new EventCursor((string)result[0]!, (long)result[1]);
+            _connection.Observe(current.Epoch, current.Position);
+            return current;
         }, cancellationToken);
 
     private static readonly TimeSpan PublishDoneLifetime = TimeSpan.FromMinutes(2);
@@ -122,7 +126,9 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         return _connection.RunAsync("publish", async redis =>
         {
             var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(_scripts.Publish, keys, args).ConfigureAwait(false))!;
-            return new PublishReceipt(new EventCursor((string)result[0]!, (long)result[1]), (long)result[2]);
+            var receipt = new PublishReceipt(new EventCursor((string)result[0]!, (long)result[1]), (long)result[2]);
+            _connection.Observe(receipt.Cursor.Epoch, receipt.Cursor.Position);
+            return receipt;
         }, cancellationToken);
     }
 

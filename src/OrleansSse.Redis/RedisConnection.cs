@@ -6,13 +6,15 @@ namespace OrleansSse.Redis;
 
 /// <summary>
 /// Owns the multiplexer: bounded-time operations that fail as <see cref="BackplaneUnavailableException"/>,
-/// health, and the "subscriptions live again" signal after an outage.
+/// health, the "subscriptions live again" signal after an outage, and the position-counter check
+/// after every reconnect (<see cref="SequenceGuard"/>).
 /// </summary>
 internal sealed class RedisConnection : IAsyncDisposable
 {
     private readonly RedisBackplaneOptions _options;
     private readonly RedisKeys _keys;
     private readonly ILogger _logger;
+    private readonly SequenceGuard _guard;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task<ConnectionMultiplexer> _connecting;
     private volatile string? _interactiveFailure;
@@ -27,6 +29,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         _options = options;
         _keys = keys;
         _logger = logger;
+        _guard = new SequenceGuard(keys, logger);
         _connecting = ConnectAsync(BuildConfiguration(options));
     }
 
@@ -53,6 +56,11 @@ internal sealed class RedisConnection : IAsyncDisposable
             if (failure is not null)
             {
                 return new BackplaneHealth(false, failure);
+            }
+
+            if (!_guard.Checked.IsCompleted)
+            {
+                return new BackplaneHealth(false, "Checking the Redis position counter after a reconnect.");
             }
 
             // The multiplexer counts as connected once any of its connections is up (the subscription
@@ -84,6 +92,9 @@ internal sealed class RedisConnection : IAsyncDisposable
         delivery();
     }
 
+    /// <summary>Records a position this process saw (a receipt or a live message), for the check after a reconnect.</summary>
+    public void Observe(string epoch, long position) => _guard.Observe(epoch, position);
+
     /// <summary>Runs one operation with the operation timeout, mapping connection faults to <see cref="BackplaneUnavailableException"/>.</summary>
     public async Task<T> RunAsync<T>(string operation, Func<ConnectionMultiplexer, Task<T>> action, CancellationToken cancellationToken)
     {
@@ -95,6 +106,13 @@ internal sealed class RedisConnection : IAsyncDisposable
             if (!multiplexer.IsConnected)
             {
                 throw new BackplaneUnavailableException($"The Redis backplane is unavailable ({operation}): {Health.Reason ?? "not connected."}");
+            }
+
+            // After a reconnect nothing runs before the position counter was checked (it may have gone back).
+            var checkedTask = _guard.Checked;
+            if (!checkedTask.IsCompleted)
+            {
+                await checkedTask.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             }
 
             return await action(multiplexer).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
@@ -201,6 +219,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         else
         {
             _interactiveFailure = reason;
+            _guard.Invalidate();
         }
 
         RedisBackplaneLog.ConnectionFailed(_logger, e.ConnectionType.ToString(), e.EndPoint?.ToString(), e.FailureType.ToString(), e.Exception);
@@ -220,6 +239,37 @@ internal sealed class RedisConnection : IAsyncDisposable
         else
         {
             _interactiveFailure = null;
+            if (sender is ConnectionMultiplexer multiplexer)
+            {
+                _ = CheckSequenceAsync(multiplexer);
+            }
+        }
+    }
+
+    // Retries until the check ran (operations wait for it) or the connection is disposed.
+    private async Task CheckSequenceAsync(ConnectionMultiplexer multiplexer)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await _guard.CheckAsync(multiplexer.GetDatabase()).WaitAsync(_options.OperationTimeout, _stopping.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (!_stopping.IsCancellationRequested)
+            {
+                RedisBackplaneLog.SequenceCheckFailed(_logger, ex);
+            }
+
+            try
+            {
+                // Retry interval while Redis is still coming back.
+                await Task.Delay(TimeSpan.FromMilliseconds(250), _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
@@ -241,6 +291,10 @@ internal sealed class RedisConnection : IAsyncDisposable
                     await subscriber.SubscribeAsync(channel, handler).WaitAsync(_options.OperationTimeout, _stopping.Token).ConfigureAwait(false);
                     await subscriber.PublishAsync(channel, "probe").WaitAsync(_options.OperationTimeout, _stopping.Token).ConfigureAwait(false);
                     await echoed.Task.WaitAsync(_options.OperationTimeout, _stopping.Token).ConfigureAwait(false);
+
+                    // Before anyone catches up: a counter that went back starts a new epoch first, so
+                    // the catch-up sees it and ends the streams (as after Redis lost all its data).
+                    await _guard.CheckAsync(multiplexer.GetDatabase()).WaitAsync(_options.OperationTimeout, _stopping.Token).ConfigureAwait(false);
                     RedisBackplaneLog.SubscriptionsLive(_logger);
                     RaiseReconnectedAndDeliverParked();
                     return;

@@ -14,6 +14,7 @@ internal sealed class RedisScripts
         Disconnect = common + Load("disconnect");
         Current = common + Load("current");
         History = common + Load("history");
+        CheckSequence = common + Load("check_sequence");
         Online = Load("online");
     }
 
@@ -28,6 +29,8 @@ internal sealed class RedisScripts
     public string Current { get; }
 
     public string History { get; }
+
+    public string CheckSequence { get; }
 
     public string Online { get; }
 
