@@ -149,6 +149,25 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         ReadSetAsync("client-groups", _keys.ClientGroups(clientId), cancellationToken);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<GroupMembership>> GetClientMembershipsAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        return _connection.RunAsync<IReadOnlyList<GroupMembership>>("client-memberships", async redis =>
+        {
+            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
+                _scripts.Memberships, [_keys.ClientGroups(clientId), _keys.ClientJoins(clientId)]).ConfigureAwait(false))!;
+            var memberships = new GroupMembership[result.Length / 2];
+            for (var i = 0; i < memberships.Length; i++)
+            {
+                memberships[i] = new GroupMembership((string)result[2 * i]!, (long)result[(2 * i) + 1]);
+            }
+
+            Array.Sort(memberships, static (a, b) => string.CompareOrdinal(a.Group, b.Group));
+            return memberships;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     /// <remarks>True when any silo subscribes the client's channel (<c>PUBSUB NUMSUB</c>); silos subscribe it only while they hold a connection for the client.</remarks>
     public Task<bool> IsOnlineAsync(string clientId, CancellationToken cancellationToken = default) =>
         _connection.RunAsync("online", async redis =>
@@ -194,9 +213,14 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, CancellationToken cancellationToken = default)
+    public Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, CancellationToken cancellationToken = default) =>
+        ReadHistoryAsync(targets, after, new Dictionary<SseTarget, long>(), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, IReadOnlyDictionary<SseTarget, long> joinedAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(joinedAt);
         var distinct = targets.Distinct().ToArray();
         var keys = new RedisKey[2 + (2 * distinct.Length)];
         keys[0] = _keys.Epoch;
@@ -214,6 +238,7 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
             _time.GetUtcNow().ToUnixTimeMilliseconds(),
             (long)_retention.MaxAge.TotalMilliseconds,
             _retention.MaxReplayEvents,
+            .. distinct.Select(t => (RedisValue)joinedAt.GetValueOrDefault(t)),
         ];
         return _connection.RunAsync("history", async redis =>
         {
@@ -268,7 +293,7 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         {
             var result = await redis.GetDatabase().ScriptEvaluateAsync(
                 script,
-                [_keys.Epoch, _keys.Sequence, _keys.GroupMembers(group), _keys.ClientGroups(clientId)],
+                [_keys.Epoch, _keys.Sequence, _keys.GroupMembers(group), _keys.ClientGroups(clientId), _keys.ClientJoins(clientId)],
                 [EpochGenerator.NewEpoch(), (string)_keys.Channel(SseTarget.Client(clientId))!, group, clientId]).ConfigureAwait(false);
             return (long)result;
         }, cancellationToken);

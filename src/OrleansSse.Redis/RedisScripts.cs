@@ -15,6 +15,7 @@ internal sealed class RedisScripts
         Current = common + Load("current");
         History = common + Load("history");
         CheckSequence = common + Load("check_sequence");
+        Memberships = Load("memberships");
         Online = Load("online");
     }
 
@@ -31,6 +32,8 @@ internal sealed class RedisScripts
     public string History { get; }
 
     public string CheckSequence { get; }
+
+    public string Memberships { get; }
 
     public string Online { get; }
 

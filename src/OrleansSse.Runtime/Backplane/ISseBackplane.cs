@@ -30,6 +30,8 @@ public interface ISseBackplane
     /// <summary>
     /// Adds a client to a group (in both the group's member set and the client's group set) and
     /// publishes <see cref="MessageKind.GroupJoined"/> on the client's target. Returns its position.
+    /// A new member's join position (<see cref="GroupMembership.JoinedAt"/>) is that position; adding
+    /// a member again keeps its first join position.
     /// </summary>
     Task<long> AddToGroupAsync(string group, string clientId, CancellationToken cancellationToken = default);
 
@@ -41,6 +43,9 @@ public interface ISseBackplane
 
     /// <summary>The client's groups, sorted ordinally.</summary>
     Task<IReadOnlyList<string>> GetClientGroupsAsync(string clientId, CancellationToken cancellationToken = default);
+
+    /// <summary>The client's groups with their join positions, sorted ordinally by group.</summary>
+    Task<IReadOnlyList<GroupMembership>> GetClientMembershipsAsync(string clientId, CancellationToken cancellationToken = default);
 
     /// <summary>Whether any silo follows the client's target (holds a connection for it).</summary>
     Task<bool> IsOnlineAsync(string clientId, CancellationToken cancellationToken = default);
@@ -57,4 +62,11 @@ public interface ISseBackplane
 
     /// <summary>The retained events of <paramref name="targets"/> strictly after <paramref name="after"/>, merged in position order.</summary>
     Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// As <see cref="ReadHistoryAsync(IReadOnlyCollection{SseTarget}, EventCursor, CancellationToken)"/>, but a
+    /// target listed in <paramref name="joinedAt"/> counts only from that position on (a group the client
+    /// joined there): its events at or before it are neither returned nor, if trimmed, a loss.
+    /// </summary>
+    Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, IReadOnlyDictionary<SseTarget, long> joinedAt, CancellationToken cancellationToken = default);
 }

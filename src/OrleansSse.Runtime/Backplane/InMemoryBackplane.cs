@@ -15,7 +15,7 @@ public sealed class InMemoryBackplane : ISseBackplane
     // Copy-on-write arrays: a handler may unsubscribe (even synchronously) while a message is delivered.
     private readonly Dictionary<SseTarget, Action<BackplaneMessage>[]> _subscribers = [];
     private readonly Dictionary<string, SortedSet<string>> _groupMembers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SortedSet<string>> _clientGroups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedDictionary<string, long>> _clientGroups = new(StringComparer.Ordinal);
     private long _position;
 
     /// <summary>Creates a backplane with a fresh epoch.</summary>
@@ -89,7 +89,18 @@ public sealed class InMemoryBackplane : ISseBackplane
     {
         lock (_gate)
         {
-            return Task.FromResult(Snapshot(_clientGroups, clientId));
+            return Task.FromResult<IReadOnlyList<string>>(_clientGroups.TryGetValue(clientId, out var groups) ? [.. groups.Keys] : []);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<GroupMembership>> GetClientMembershipsAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<GroupMembership>>(_clientGroups.TryGetValue(clientId, out var groups)
+                ? [.. groups.Select(static g => new GroupMembership(g.Key, g.Value))]
+                : []);
         }
     }
 
@@ -125,8 +136,13 @@ public sealed class InMemoryBackplane : ISseBackplane
     }
 
     /// <inheritdoc />
-    public Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, CancellationToken cancellationToken = default)
+    public Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, CancellationToken cancellationToken = default) =>
+        ReadHistoryAsync(targets, after, new Dictionary<SseTarget, long>(), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, IReadOnlyDictionary<SseTarget, long> joinedAt, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(joinedAt);
         lock (_gate)
         {
             if (after.Epoch != Epoch)
@@ -141,9 +157,10 @@ public sealed class InMemoryBackplane : ISseBackplane
             {
                 if (_streams.TryGetValue(target, out var stream))
                 {
+                    var from = Math.Max(after.Position, joinedAt.GetValueOrDefault(target));
                     stream.Trim(now, _retention);
-                    recovered &= stream.TrimmedThrough <= after.Position;
-                    stream.CopyAfter(after.Position, events);
+                    recovered &= stream.TrimmedThrough <= from;
+                    stream.CopyAfter(from, events);
                 }
             }
 
@@ -163,18 +180,27 @@ public sealed class InMemoryBackplane : ISseBackplane
     {
         lock (_gate)
         {
+            var message = new BackplaneMessage(SseTarget.Client(clientId), kind, ++_position, Epoch, group, "");
             if (kind == MessageKind.GroupJoined)
             {
                 GetOrAdd(_groupMembers, group).Add(clientId);
-                GetOrAdd(_clientGroups, clientId).Add(group);
+                if (!_clientGroups.TryGetValue(clientId, out var groups))
+                {
+                    groups = new SortedDictionary<string, long>(StringComparer.Ordinal);
+                    _clientGroups[clientId] = groups;
+                }
+
+                groups.TryAdd(group, message.Position);
             }
             else
             {
                 Remove(_groupMembers, group, clientId);
-                Remove(_clientGroups, clientId, group);
+                if (_clientGroups.TryGetValue(clientId, out var groups) && groups.Remove(group) && groups.Count == 0)
+                {
+                    _clientGroups.Remove(clientId);
+                }
             }
 
-            var message = new BackplaneMessage(SseTarget.Client(clientId), kind, ++_position, Epoch, group, "");
             Deliver(message);
             return message.Position;
         }

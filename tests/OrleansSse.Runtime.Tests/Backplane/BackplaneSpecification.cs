@@ -202,6 +202,38 @@ public abstract class BackplaneSpecification : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GroupHistoryForAMemberStartsAtItsJoinEvenWithAnOlderCursor()
+    {
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions { MaxEventsPerStream = 2 });
+        var client = Unique("c");
+        var group = Unique("g");
+        var cursor = (await silos[0].PublishAsync(SseTarget.Client(client), "message", "mine")).Cursor;
+        foreach (var i in Enumerable.Range(0, 3))
+        {
+            // Published before the client joined; the first is even trimmed: neither is the client's loss.
+            await silos[0].PublishAsync(SseTarget.Group(group), "message", $"before-{i}");
+        }
+
+        var joined = await silos[1].AddToGroupAsync(group, client);
+        var after = await silos[0].PublishAsync(SseTarget.Group(group), "message", "after");
+        await silos[0].AddToGroupAsync(group, client); // joining again keeps the first join position
+
+        var memberships = await silos[1].GetClientMembershipsAsync(client);
+        Assert.Equal([new GroupMembership(group, joined)], memberships);
+        var joinedAt = memberships.ToDictionary(m => SseTarget.Group(m.Group), m => m.JoinedAt);
+        var history = await silos[0].ReadHistoryAsync([SseTarget.Client(client), SseTarget.Group(group)], cursor, joinedAt);
+
+        Assert.True(history.Recovered);
+        Assert.Equal([after.Cursor], history.Events.Select(e => e.Cursor));
+        Assert.False((await silos[0].ReadHistoryAsync([SseTarget.Group(group)], cursor)).Recovered, "without the join position the trim counts");
+
+        await silos[1].RemoveFromGroupAsync(group, client);
+        Assert.Empty(await silos[0].GetClientMembershipsAsync(client));
+        var rejoined = await silos[0].AddToGroupAsync(group, client);
+        Assert.Equal([new GroupMembership(group, rejoined)], await silos[1].GetClientMembershipsAsync(client));
+    }
+
+    [Fact]
     public async Task HistoryListsEachTargetOnceEvenWhenAskedTwice()
     {
         var silos = await CreateBackplanesAsync(1, new RetentionOptions());
