@@ -137,6 +137,21 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         ChangeMembershipAsync("group-add", _scripts.GroupAdd, group, clientId, cancellationToken);
 
     /// <inheritdoc />
+    public Task<GroupJoinResult> AddToGroupsWithinLimitAsync(string clientId, IReadOnlyCollection<string> groups, int maxGroups, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        ArgumentNullException.ThrowIfNull(groups);
+        var distinct = groups.Distinct(StringComparer.Ordinal).ToArray();
+        RedisKey[] keys = [_keys.Epoch, _keys.Sequence, _keys.ClientGroups(clientId), _keys.ClientJoins(clientId), .. distinct.Select(_keys.GroupMembers)];
+        RedisValue[] args = [EpochGenerator.NewEpoch(), (string)_keys.Channel(SseTarget.Client(clientId))!, clientId, Math.Max(maxGroups, 0), .. distinct.Select(static g => (RedisValue)g)];
+        return _connection.RunAsync("group-add-within-limit", async redis =>
+        {
+            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(_scripts.GroupAddWithinLimit, keys, args).ConfigureAwait(false))!;
+            return new GroupJoinResult((long)result[0] == 1, (int)(long)result[1]);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<long> RemoveFromGroupAsync(string group, string clientId, CancellationToken cancellationToken = default) =>
         ChangeMembershipAsync("group-remove", _scripts.GroupRemove, group, clientId, cancellationToken);
 

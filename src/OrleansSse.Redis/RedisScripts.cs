@@ -10,6 +10,7 @@ internal sealed class RedisScripts
         var common = Load("common");
         Publish = common + Load("publish");
         GroupAdd = common + Load("group_add");
+        GroupAddWithinLimit = common + Load("group_add_within_limit");
         GroupRemove = common + Load("group_remove");
         Disconnect = common + Load("disconnect");
         Current = common + Load("current");
@@ -22,6 +23,8 @@ internal sealed class RedisScripts
     public string Publish { get; }
 
     public string GroupAdd { get; }
+
+    public string GroupAddWithinLimit { get; }
 
     public string GroupRemove { get; }
 

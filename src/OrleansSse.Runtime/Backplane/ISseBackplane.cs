@@ -35,6 +35,14 @@ public interface ISseBackplane
     /// </summary>
     Task<long> AddToGroupAsync(string group, string clientId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Adds a client to <paramref name="groups"/> as <see cref="AddToGroupAsync"/> does, all or none,
+    /// unless it would then belong to more than <paramref name="maxGroups"/> groups in total (groups it
+    /// already belongs to do not count twice; 0 or less: no limit). Checked and applied atomically, so
+    /// concurrent joins cannot pass the limit together.
+    /// </summary>
+    Task<GroupJoinResult> AddToGroupsWithinLimitAsync(string clientId, IReadOnlyCollection<string> groups, int maxGroups, CancellationToken cancellationToken = default);
+
     /// <summary>Removes a client from a group and publishes <see cref="MessageKind.GroupLeft"/> on the client's target.</summary>
     Task<long> RemoveFromGroupAsync(string group, string clientId, CancellationToken cancellationToken = default);
 

@@ -72,6 +72,29 @@ public sealed class InMemoryBackplane : ISseBackplane
         Task.FromResult(ChangeMembership(group, clientId, MessageKind.GroupJoined));
 
     /// <inheritdoc />
+    public Task<GroupJoinResult> AddToGroupsWithinLimitAsync(string clientId, IReadOnlyCollection<string> groups, int maxGroups, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        lock (_gate)
+        {
+            var current = _clientGroups.TryGetValue(clientId, out var joined) ? joined : null;
+            var distinct = groups.Distinct(StringComparer.Ordinal).ToArray();
+            var after = (current?.Count ?? 0) + distinct.Count(g => current?.ContainsKey(g) != true);
+            if (maxGroups > 0 && after > maxGroups && after > (current?.Count ?? 0))
+            {
+                return Task.FromResult(new GroupJoinResult(false, after));
+            }
+
+            foreach (var group in distinct)
+            {
+                ChangeMembership(group, clientId, MessageKind.GroupJoined);
+            }
+
+            return Task.FromResult(new GroupJoinResult(true, after));
+        }
+    }
+
+    /// <inheritdoc />
     public Task<long> RemoveFromGroupAsync(string group, string clientId, CancellationToken cancellationToken = default) =>
         Task.FromResult(ChangeMembership(group, clientId, MessageKind.GroupLeft));
 
