@@ -21,7 +21,8 @@ namespace OrleansSse.Redis;
 /// <c>recovered: false</c>; when it lost only its last writes (its counter went back), the first
 /// process that saw a lost position and reconnects starts a new epoch (<see cref="SequenceGuard"/>)
 /// before any of its operations run. Age-based trimming uses this process's clock; silos' clocks should agree.
-/// Every operation is bounded by <see cref="RedisBackplaneOptions.OperationTimeout"/>: when Redis
+/// Every operation is bounded by <see cref="RedisBackplaneOptions.OperationTimeout"/> (or a longer
+/// <c>syncTimeout</c> / <c>responseTimeout</c> in the configuration string): when Redis
 /// is unreachable it fails at once; when Redis accepted the command but did not answer in time,
 /// the <see cref="BackplaneUnavailableException"/> cannot promise that nothing happened (a publish
 /// may still have been applied). Needs Redis 6.2 or later (<c>XTRIM MINID</c>, exclusive <c>XRANGE</c>).
@@ -211,7 +212,7 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         return await _connection.RunAsync<IAsyncDisposable>("subscribe", async redis =>
         {
             var subscriber = redis.GetSubscriber();
-            var subscription = new RedisSubscription(subscriber, channel, onMessage, _logger, _options.OperationTimeout, _connection);
+            var subscription = new RedisSubscription(subscriber, channel, onMessage, _logger, _connection.OperationTimeout, _connection);
             try
             {
                 await subscriber.SubscribeAsync(channel, subscription.Handler).ConfigureAwait(false);

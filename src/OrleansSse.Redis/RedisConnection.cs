@@ -30,8 +30,17 @@ internal sealed class RedisConnection : IAsyncDisposable
         _keys = keys;
         _logger = logger;
         _guard = new SequenceGuard(keys, logger);
-        _connecting = ConnectAsync(BuildConfiguration(options));
+        var configuration = BuildConfiguration(options);
+        OperationTimeout = EffectiveTimeout(options.OperationTimeout, configuration);
+        _connecting = ConnectAsync(configuration);
     }
+
+    /// <summary>
+    /// The bound on every operation: <see cref="RedisBackplaneOptions.OperationTimeout"/>, or the
+    /// configuration string's <c>syncTimeout</c> / <c>responseTimeout</c> when longer, so the backplane
+    /// never gives up on a command the client library is still told to wait for.
+    /// </summary>
+    public TimeSpan OperationTimeout { get; }
 
     /// <summary>Raised once subscriptions are confirmed live after a subscription connection came back.</summary>
     public event Action? Reconnected;
@@ -101,7 +110,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            var timeout = _options.OperationTimeout;
+            var timeout = OperationTimeout;
             var multiplexer = await _connecting.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             if (!multiplexer.IsConnected)
             {
@@ -121,7 +130,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         {
             RedisBackplaneLog.OperationFailed(_logger, operation, ex);
             var outcome = ex is TimeoutException or RedisTimeoutException
-                ? $"Redis did not answer within {_options.OperationTimeout.TotalSeconds:0.###} s; the command may still have run"
+                ? $"Redis did not answer within {OperationTimeout.TotalSeconds:0.###} s; the command may still have run"
                 : ex.Message;
             throw new BackplaneUnavailableException($"The Redis backplane is unavailable ({operation}): {outcome}", ex);
         }
@@ -153,7 +162,8 @@ internal sealed class RedisConnection : IAsyncDisposable
             || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
             || server.Message.StartsWith("READONLY", StringComparison.Ordinal)));
 
-    private static ConfigurationOptions BuildConfiguration(RedisBackplaneOptions options)
+    // The configuration string wins: the backplane fills in only what it does not set.
+    internal static ConfigurationOptions BuildConfiguration(RedisBackplaneOptions options)
     {
         var text = options.Configuration;
         var configuration = ConfigurationOptions.Parse(text);
@@ -182,6 +192,9 @@ internal sealed class RedisConnection : IAsyncDisposable
         configuration.ClientName ??= "orleanssse";
         return configuration;
     }
+
+    internal static TimeSpan EffectiveTimeout(TimeSpan operationTimeout, ConfigurationOptions configuration) =>
+        TimeSpan.FromMilliseconds(Math.Max(operationTimeout.TotalMilliseconds, Math.Max(configuration.SyncTimeout, configuration.ResponseTimeout)));
 
     private static bool Mentions(string text, string option) =>
         text.Contains(option + "=", StringComparison.OrdinalIgnoreCase);
@@ -253,7 +266,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         {
             try
             {
-                await _guard.CheckAsync(multiplexer.GetDatabase()).WaitAsync(_options.OperationTimeout, _stopping.Token).ConfigureAwait(false);
+                await _guard.CheckAsync(multiplexer.GetDatabase()).WaitAsync(OperationTimeout, _stopping.Token).ConfigureAwait(false);
                 return;
             }
             catch (Exception ex) when (!_stopping.IsCancellationRequested)
@@ -288,13 +301,13 @@ internal sealed class RedisConnection : IAsyncDisposable
                 Action<RedisChannel, RedisValue> handler = (_, _) => echoed.TrySetResult();
                 try
                 {
-                    await subscriber.SubscribeAsync(channel, handler).WaitAsync(_options.OperationTimeout, _stopping.Token).ConfigureAwait(false);
-                    await subscriber.PublishAsync(channel, "probe").WaitAsync(_options.OperationTimeout, _stopping.Token).ConfigureAwait(false);
-                    await echoed.Task.WaitAsync(_options.OperationTimeout, _stopping.Token).ConfigureAwait(false);
+                    await subscriber.SubscribeAsync(channel, handler).WaitAsync(OperationTimeout, _stopping.Token).ConfigureAwait(false);
+                    await subscriber.PublishAsync(channel, "probe").WaitAsync(OperationTimeout, _stopping.Token).ConfigureAwait(false);
+                    await echoed.Task.WaitAsync(OperationTimeout, _stopping.Token).ConfigureAwait(false);
 
                     // Before anyone catches up: a counter that went back starts a new epoch first, so
                     // the catch-up sees it and ends the streams (as after Redis lost all its data).
-                    await _guard.CheckAsync(multiplexer.GetDatabase()).WaitAsync(_options.OperationTimeout, _stopping.Token).ConfigureAwait(false);
+                    await _guard.CheckAsync(multiplexer.GetDatabase()).WaitAsync(OperationTimeout, _stopping.Token).ConfigureAwait(false);
                     RedisBackplaneLog.SubscriptionsLive(_logger);
                     RaiseReconnectedAndDeliverParked();
                     return;
