@@ -30,8 +30,8 @@ internal sealed class RedisConnection : IAsyncDisposable
         _keys = keys;
         _logger = logger;
         _guard = new SequenceGuard(keys, logger);
-        var configuration = BuildConfiguration(options);
-        OperationTimeout = EffectiveTimeout(options.OperationTimeout, configuration);
+        var configuration = RedisClientConfiguration.Build(options);
+        OperationTimeout = RedisClientConfiguration.EffectiveTimeout(options.OperationTimeout, configuration);
         _connecting = ConnectAsync(configuration);
     }
 
@@ -161,43 +161,6 @@ internal sealed class RedisConnection : IAsyncDisposable
         || (ex is RedisServerException server && (server.Message.StartsWith("LOADING", StringComparison.Ordinal)
             || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
             || server.Message.StartsWith("READONLY", StringComparison.Ordinal)));
-
-    // The configuration string wins: the backplane fills in only what it does not set.
-    internal static ConfigurationOptions BuildConfiguration(RedisBackplaneOptions options)
-    {
-        var text = options.Configuration;
-        var configuration = ConfigurationOptions.Parse(text);
-        var timeout = (int)Math.Clamp(options.OperationTimeout.TotalMilliseconds, 100, int.MaxValue);
-        if (!Mentions(text, "abortConnect"))
-        {
-            configuration.AbortOnConnectFail = false;
-        }
-
-        if (!Mentions(text, "connectTimeout"))
-        {
-            configuration.ConnectTimeout = timeout;
-        }
-
-        if (!Mentions(text, "syncTimeout"))
-        {
-            configuration.SyncTimeout = timeout;
-        }
-
-        if (!Mentions(text, "responseTimeout"))
-        {
-            configuration.ResponseTimeout = timeout;
-        }
-
-        configuration.ReconnectRetryPolicy ??= new LinearRetry(500);
-        configuration.ClientName ??= "orleanssse";
-        return configuration;
-    }
-
-    internal static TimeSpan EffectiveTimeout(TimeSpan operationTimeout, ConfigurationOptions configuration) =>
-        TimeSpan.FromMilliseconds(Math.Max(operationTimeout.TotalMilliseconds, Math.Max(configuration.SyncTimeout, configuration.ResponseTimeout)));
-
-    private static bool Mentions(string text, string option) =>
-        text.Contains(option + "=", StringComparison.OrdinalIgnoreCase);
 
     private async Task<ConnectionMultiplexer> ConnectAsync(ConfigurationOptions configuration)
     {

@@ -12,10 +12,10 @@ public sealed class RedisConfigurationTests
             OperationTimeout = TimeSpan.FromSeconds(5),
         };
 
-        var configuration = RedisConnection.BuildConfiguration(options);
+        var configuration = RedisClientConfiguration.Build(options);
 
         Assert.Equal((12000, 15000, true, 7), (configuration.SyncTimeout, configuration.ConnectTimeout, configuration.AbortOnConnectFail, configuration.ConnectRetry));
-        Assert.Equal(TimeSpan.FromSeconds(12), RedisConnection.EffectiveTimeout(options.OperationTimeout, configuration));
+        Assert.Equal(TimeSpan.FromSeconds(12), RedisClientConfiguration.EffectiveTimeout(options.OperationTimeout, configuration));
     }
 
     [Fact]
@@ -23,10 +23,10 @@ public sealed class RedisConfigurationTests
     {
         var options = new RedisBackplaneOptions { Configuration = "127.0.0.1:6379,password=secret", OperationTimeout = TimeSpan.FromSeconds(2) };
 
-        var configuration = RedisConnection.BuildConfiguration(options);
+        var configuration = RedisClientConfiguration.Build(options);
 
         Assert.Equal((2000, 2000, 2000, false), (configuration.SyncTimeout, configuration.ConnectTimeout, configuration.ResponseTimeout, configuration.AbortOnConnectFail));
         Assert.Equal("secret", configuration.Password);
-        Assert.Equal(TimeSpan.FromSeconds(2), RedisConnection.EffectiveTimeout(options.OperationTimeout, configuration));
+        Assert.Equal(TimeSpan.FromSeconds(2), RedisClientConfiguration.EffectiveTimeout(options.OperationTimeout, configuration));
     }
 }
