@@ -18,8 +18,11 @@ namespace OrleansSse.Redis;
 /// delivery is at-most-once (pub/sub); resume from history covers outages within retention.
 /// Configure Redis with <c>maxmemory-policy noeviction</c>: an evicted sequence or epoch key would
 /// break ordering. When Redis loses its data, a new epoch starts and older cursors resume with
-/// <c>recovered: false</c>. Age-based trimming uses this process's clock; silos' clocks should agree.
-/// Every operation is bounded by <see cref="RedisBackplaneOptions.OperationTimeout"/>: when Redis
+/// <c>recovered: false</c>; when it lost only its last writes (its counter went back), the first
+/// process that saw a lost position and reconnects starts a new epoch (<see cref="SequenceGuard"/>)
+/// before any of its operations run. Age-based trimming uses this process's clock; silos' clocks should agree.
+/// Every operation is bounded by <see cref="RedisBackplaneOptions.OperationTimeout"/> (or a longer
+/// <c>syncTimeout</c> / <c>responseTimeout</c> in the configuration string): when Redis
 /// is unreachable it fails at once; when Redis accepted the command but did not answer in time,
 /// the <see cref="BackplaneUnavailableException"/> cannot promise that nothing happened (a publish
 /// may still have been applied). Needs Redis 6.2 or later (<c>XTRIM MINID</c>, exclusive <c>XRANGE</c>).
@@ -88,7 +91,9 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         {
             var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
                 _scripts.Current, [_keys.Epoch, _keys.Sequence], [EpochGenerator.NewEpoch()]).ConfigureAwait(false))!;
-            return new EventCursor((string)result[0]!, (long)result[1]);
+            var current = new EventCursor((string)result[0]!, (long)result[1]);
+            _connection.Observe(current.Epoch, current.Position);
+            return current;
         }, cancellationToken);
 
     private static readonly TimeSpan PublishDoneLifetime = TimeSpan.FromMinutes(2);
@@ -127,13 +132,30 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         return _connection.RunAsync("publish", async redis =>
         {
             var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(_scripts.Publish, keys, args).ConfigureAwait(false))!;
-            return new PublishReceipt(new EventCursor((string)result[0]!, (long)result[1]), (long)result[2]);
+            var receipt = new PublishReceipt(new EventCursor((string)result[0]!, (long)result[1]), (long)result[2]);
+            _connection.Observe(receipt.Cursor.Epoch, receipt.Cursor.Position);
+            return receipt;
         }, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<long> AddToGroupAsync(string group, string clientId, CancellationToken cancellationToken = default) =>
         ChangeMembershipAsync("group-add", _scripts.GroupAdd, group, clientId, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<GroupJoinResult> AddToGroupsWithinLimitAsync(string clientId, IReadOnlyCollection<string> groups, int maxGroups, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        ArgumentNullException.ThrowIfNull(groups);
+        var distinct = groups.Distinct(StringComparer.Ordinal).ToArray();
+        RedisKey[] keys = [_keys.Epoch, _keys.Sequence, _keys.ClientGroups(clientId), _keys.ClientJoins(clientId), .. distinct.Select(_keys.GroupMembers)];
+        RedisValue[] args = [EpochGenerator.NewEpoch(), (string)_keys.Channel(SseTarget.Client(clientId))!, clientId, Math.Max(maxGroups, 0), .. distinct.Select(static g => (RedisValue)g)];
+        return _connection.RunAsync("group-add-within-limit", async redis =>
+        {
+            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(_scripts.GroupAddWithinLimit, keys, args).ConfigureAwait(false))!;
+            return new GroupJoinResult((long)result[0] == 1, (int)(long)result[1]);
+        }, cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<long> RemoveFromGroupAsync(string group, string clientId, CancellationToken cancellationToken = default) =>
@@ -146,6 +168,25 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> GetClientGroupsAsync(string clientId, CancellationToken cancellationToken = default) =>
         ReadSetAsync("client-groups", _keys.ClientGroups(clientId), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<GroupMembership>> GetClientMembershipsAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        return _connection.RunAsync<IReadOnlyList<GroupMembership>>("client-memberships", async redis =>
+        {
+            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
+                _scripts.Memberships, [_keys.ClientGroups(clientId), _keys.ClientJoins(clientId)]).ConfigureAwait(false))!;
+            var memberships = new GroupMembership[result.Length / 2];
+            for (var i = 0; i < memberships.Length; i++)
+            {
+                memberships[i] = new GroupMembership((string)result[2 * i]!, (long)result[(2 * i) + 1]);
+            }
+
+            Array.Sort(memberships, static (a, b) => string.CompareOrdinal(a.Group, b.Group));
+            return memberships;
+        }, cancellationToken);
+    }
 
     /// <inheritdoc />
     /// <remarks>True when any silo subscribes the client's channel (<c>PUBSUB NUMSUB</c>); silos subscribe it only while they hold a connection for the client.</remarks>
@@ -176,7 +217,7 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         return await _connection.RunAsync<IAsyncDisposable>("subscribe", async redis =>
         {
             var subscriber = redis.GetSubscriber();
-            var subscription = new RedisSubscription(subscriber, channel, onMessage, _logger, _options.OperationTimeout, _connection);
+            var subscription = new RedisSubscription(subscriber, channel, onMessage, _logger, _connection.OperationTimeout, _connection);
             try
             {
                 await subscriber.SubscribeAsync(channel, subscription.Handler).ConfigureAwait(false);
@@ -193,9 +234,14 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, CancellationToken cancellationToken = default)
+    public Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, CancellationToken cancellationToken = default) =>
+        ReadHistoryAsync(targets, after, new Dictionary<SseTarget, long>(), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, IReadOnlyDictionary<SseTarget, long> joinedAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(joinedAt);
         var distinct = targets.Distinct().ToArray();
         var keys = new RedisKey[2 + (2 * distinct.Length)];
         keys[0] = _keys.Epoch;
@@ -213,6 +259,7 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
             _time.GetUtcNow().ToUnixTimeMilliseconds(),
             (long)_retention.MaxAge.TotalMilliseconds,
             _retention.MaxReplayEvents,
+            .. distinct.Select(t => (RedisValue)joinedAt.GetValueOrDefault(t)),
         ];
         return _connection.RunAsync("history", async redis =>
         {
@@ -269,7 +316,7 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         {
             var result = await redis.GetDatabase().ScriptEvaluateAsync(
                 script,
-                [_keys.Epoch, _keys.Sequence, _keys.GroupMembers(group), _keys.ClientGroups(clientId)],
+                [_keys.Epoch, _keys.Sequence, _keys.GroupMembers(group), _keys.ClientGroups(clientId), _keys.ClientJoins(clientId)],
                 [EpochGenerator.NewEpoch(), (string)_keys.Channel(SseTarget.Client(clientId))!, group, clientId]).ConfigureAwait(false);
             return (long)result;
         }, cancellationToken);

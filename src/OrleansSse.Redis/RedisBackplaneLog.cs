@@ -34,4 +34,10 @@ internal static partial class RedisBackplaneLog
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Redis client internal error ({Origin}).")]
     public static partial void InternalError(ILogger logger, string? origin, Exception exception);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Redis lost writes: its position counter is at {Counter} but this process saw {Seen} in epoch {Epoch}. Started epoch {NewEpoch}; older cursors resume with \"recovered\": false.")]
+    public static partial void SequenceWentBack(ILogger logger, string epoch, long seen, long counter, string newEpoch);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Debug, Message = "Checking the Redis position counter failed; retrying.")]
+    public static partial void SequenceCheckFailed(ILogger logger, Exception exception);
 }

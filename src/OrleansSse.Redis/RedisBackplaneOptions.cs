@@ -7,8 +7,10 @@ public sealed class RedisBackplaneOptions
 {
     /// <summary>
     /// A StackExchange.Redis configuration string, e.g. <c>"127.0.0.1:6379,password=…"</c>.
-    /// Unless it says otherwise, the backplane sets <c>abortConnect=false</c> (keep retrying),
-    /// and connect and sync timeouts of <see cref="OperationTimeout"/>.
+    /// Every option it sets wins (e.g. <c>syncTimeout=10000,connectTimeout=15000,connectRetry=5</c>);
+    /// only where it says nothing does the backplane set <c>abortConnect=false</c> (keep retrying),
+    /// connect, sync and response timeouts of <see cref="OperationTimeout"/>, a 500 ms linear
+    /// reconnect policy and the client name <c>orleanssse</c>.
     /// </summary>
     public string Configuration { get; set; } = "localhost:6379";
 
@@ -18,7 +20,10 @@ public sealed class RedisBackplaneOptions
     /// <summary>How much history each target keeps.</summary>
     public RetentionOptions Retention { get; set; } = new();
 
-    /// <summary>Longest wait for any one operation before it fails as unavailable. Default 5 s.</summary>
+    /// <summary>
+    /// Longest wait for any one operation before it fails as unavailable. Default 5 s. A longer
+    /// <c>syncTimeout</c> or <c>responseTimeout</c> in <see cref="Configuration"/> raises it to match.
+    /// </summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long an idle stream outlives its newest event beyond <see cref="RetentionOptions.MaxAge"/>. Default 1 min.</summary>

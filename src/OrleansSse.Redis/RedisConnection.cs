@@ -6,13 +6,15 @@ namespace OrleansSse.Redis;
 
 /// <summary>
 /// Owns the multiplexer: bounded-time operations that fail as <see cref="BackplaneUnavailableException"/>,
-/// health, and the "subscriptions live again" signal after an outage.
+/// health, the "subscriptions live again" signal after an outage, and the position-counter check
+/// after every reconnect (<see cref="SequenceGuard"/>).
 /// </summary>
 internal sealed class RedisConnection : IAsyncDisposable
 {
     private readonly RedisBackplaneOptions _options;
     private readonly RedisKeys _keys;
     private readonly ILogger _logger;
+    private readonly SequenceGuard _guard;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task<ConnectionMultiplexer> _connecting;
     private volatile string? _interactiveFailure;
@@ -27,8 +29,18 @@ internal sealed class RedisConnection : IAsyncDisposable
         _options = options;
         _keys = keys;
         _logger = logger;
-        _connecting = ConnectAsync(BuildConfiguration(options));
+        _guard = new SequenceGuard(keys, logger);
+        var configuration = RedisClientConfiguration.Build(options);
+        OperationTimeout = RedisClientConfiguration.EffectiveTimeout(options.OperationTimeout, configuration);
+        _connecting = ConnectAsync(configuration);
     }
+
+    /// <summary>
+    /// The bound on every operation: <see cref="RedisBackplaneOptions.OperationTimeout"/>, or the
+    /// configuration string's <c>syncTimeout</c> / <c>responseTimeout</c> when longer, so the backplane
+    /// never gives up on a command the client library is still told to wait for.
+    /// </summary>
+    public TimeSpan OperationTimeout { get; }
 
     /// <summary>Raised once subscriptions are confirmed live after a subscription connection came back.</summary>
     public event Action? Reconnected;
@@ -53,6 +65,11 @@ internal sealed class RedisConnection : IAsyncDisposable
             if (failure is not null)
             {
                 return new BackplaneHealth(false, failure);
+            }
+
+            if (!_guard.Checked.IsCompleted)
+            {
+                return new BackplaneHealth(false, "Checking the Redis position counter after a reconnect.");
             }
 
             // The multiplexer counts as connected once any of its connections is up (the subscription
@@ -84,17 +101,27 @@ internal sealed class RedisConnection : IAsyncDisposable
         delivery();
     }
 
+    /// <summary>Records a position this process saw (a receipt or a live message), for the check after a reconnect.</summary>
+    public void Observe(string epoch, long position) => _guard.Observe(epoch, position);
+
     /// <summary>Runs one operation with the operation timeout, mapping connection faults to <see cref="BackplaneUnavailableException"/>.</summary>
     public async Task<T> RunAsync<T>(string operation, Func<ConnectionMultiplexer, Task<T>> action, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            var timeout = _options.OperationTimeout;
+            var timeout = OperationTimeout;
             var multiplexer = await _connecting.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             if (!multiplexer.IsConnected)
             {
                 throw new BackplaneUnavailableException($"The Redis backplane is unavailable ({operation}): {Health.Reason ?? "not connected."}");
+            }
+
+            // After a reconnect nothing runs before the position counter was checked (it may have gone back).
+            var checkedTask = _guard.Checked;
+            if (!checkedTask.IsCompleted)
+            {
+                await checkedTask.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             }
 
             return await action(multiplexer).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
@@ -103,7 +130,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         {
             RedisBackplaneLog.OperationFailed(_logger, operation, ex);
             var outcome = ex is TimeoutException or RedisTimeoutException
-                ? $"Redis did not answer within {_options.OperationTimeout.TotalSeconds:0.###} s; the command may still have run"
+                ? $"Redis did not answer within {OperationTimeout.TotalSeconds:0.###} s; the command may still have run"
                 : ex.Message;
             throw new BackplaneUnavailableException($"The Redis backplane is unavailable ({operation}): {outcome}", ex);
         }
@@ -134,39 +161,6 @@ internal sealed class RedisConnection : IAsyncDisposable
         || (ex is RedisServerException server && (server.Message.StartsWith("LOADING", StringComparison.Ordinal)
             || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
             || server.Message.StartsWith("READONLY", StringComparison.Ordinal)));
-
-    private static ConfigurationOptions BuildConfiguration(RedisBackplaneOptions options)
-    {
-        var text = options.Configuration;
-        var configuration = ConfigurationOptions.Parse(text);
-        var timeout = (int)Math.Clamp(options.OperationTimeout.TotalMilliseconds, 100, int.MaxValue);
-        if (!Mentions(text, "abortConnect"))
-        {
-            configuration.AbortOnConnectFail = false;
-        }
-
-        if (!Mentions(text, "connectTimeout"))
-        {
-            configuration.ConnectTimeout = timeout;
-        }
-
-        if (!Mentions(text, "syncTimeout"))
-        {
-            configuration.SyncTimeout = timeout;
-        }
-
-        if (!Mentions(text, "responseTimeout"))
-        {
-            configuration.ResponseTimeout = timeout;
-        }
-
-        configuration.ReconnectRetryPolicy ??= new LinearRetry(500);
-        configuration.ClientName ??= "orleanssse";
-        return configuration;
-    }
-
-    private static bool Mentions(string text, string option) =>
-        text.Contains(option + "=", StringComparison.OrdinalIgnoreCase);
 
     private async Task<ConnectionMultiplexer> ConnectAsync(ConfigurationOptions configuration)
     {
@@ -201,6 +195,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         else
         {
             _interactiveFailure = reason;
+            _guard.Invalidate();
         }
 
         RedisBackplaneLog.ConnectionFailed(_logger, e.ConnectionType.ToString(), e.EndPoint?.ToString(), e.FailureType.ToString(), e.Exception);
@@ -220,6 +215,37 @@ internal sealed class RedisConnection : IAsyncDisposable
         else
         {
             _interactiveFailure = null;
+            if (sender is ConnectionMultiplexer multiplexer)
+            {
+                _ = CheckSequenceAsync(multiplexer);
+            }
+        }
+    }
+
+    // Retries until the check ran (operations wait for it) or the connection is disposed.
+    private async Task CheckSequenceAsync(ConnectionMultiplexer multiplexer)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await _guard.CheckAsync(multiplexer.GetDatabase()).WaitAsync(OperationTimeout, _stopping.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (!_stopping.IsCancellationRequested)
+            {
+                RedisBackplaneLog.SequenceCheckFailed(_logger, ex);
+            }
+
+            try
+            {
+                // Retry interval while Redis is still coming back.
+                await Task.Delay(TimeSpan.FromMilliseconds(250), _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
@@ -238,9 +264,13 @@ internal sealed class RedisConnection : IAsyncDisposable
                 Action<RedisChannel, RedisValue> handler = (_, _) => echoed.TrySetResult();
                 try
                 {
-                    await subscriber.SubscribeAsync(channel, handler).WaitAsync(_options.OperationTimeout, _stopping.Token).ConfigureAwait(false);
-                    await subscriber.PublishAsync(channel, "probe").WaitAsync(_options.OperationTimeout, _stopping.Token).ConfigureAwait(false);
-                    await echoed.Task.WaitAsync(_options.OperationTimeout, _stopping.Token).ConfigureAwait(false);
+                    await subscriber.SubscribeAsync(channel, handler).WaitAsync(OperationTimeout, _stopping.Token).ConfigureAwait(false);
+                    await subscriber.PublishAsync(channel, "probe").WaitAsync(OperationTimeout, _stopping.Token).ConfigureAwait(false);
+                    await echoed.Task.WaitAsync(OperationTimeout, _stopping.Token).ConfigureAwait(false);
+
+                    // Before anyone catches up: a counter that went back starts a new epoch first, so
+                    // the catch-up sees it and ends the streams (as after Redis lost all its data).
+                    await _guard.CheckAsync(multiplexer.GetDatabase()).WaitAsync(OperationTimeout, _stopping.Token).ConfigureAwait(false);
                     RedisBackplaneLog.SubscriptionsLive(_logger);
                     RaiseReconnectedAndDeliverParked();
                     return;

@@ -11,7 +11,9 @@ namespace OrleansSse.Redis;
 /// <remarks>
 /// Keys: <c>epoch</c> (string), <c>seq</c> (the one position counter), <c>stream:{target}</c>
 /// (history, entry id <c>{position}-0</c>), <c>meta:{target}</c> (hash: trimmed-through and last
-/// position of that stream), <c>members:{group}</c> and <c>groups:{client}</c> (sets).
+/// position of that stream), <c>members:{group}</c> and <c>groups:{client}</c> (sets),
+/// <c>joined:{client}</c> (hash: group → join position; added after the first release, so a
+/// membership without an entry there reads as joined at 0, i.e. every retained event counts).
 /// Channels: <c>ch:{target}</c> (live messages, <see cref="RedisProtocol"/>) and <c>probe:{id}</c>.
 /// A target is <c>client:{id}</c>, <c>group:{name}</c> or <c>all</c>.
 /// </remarks>
@@ -49,6 +51,9 @@ internal sealed class RedisKeys
 
     /// <summary>A client's groups.</summary>
     public RedisKey ClientGroups(string clientId) => _root + "groups:" + clientId;
+
+    /// <summary>A client's join positions: group → position of its join.</summary>
+    public RedisKey ClientJoins(string clientId) => _root + "joined:" + clientId;
 
     /// <summary>A target's live channel.</summary>
     public RedisChannel Channel(SseTarget target) => Literal(_root + "ch:" + Name(target));

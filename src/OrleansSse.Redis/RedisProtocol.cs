@@ -15,7 +15,9 @@ namespace OrleansSse.Redis;
 /// without the ninth has no coalesce key.
 /// Compatibility rule: a later version only appends fields at the end and keeps the meaning of
 /// the earlier ones; readers ignore fields they do not know, so silos of different versions can
-/// share one Redis during a rolling upgrade. The Lua scripts (<c>Scripts/common.lua</c>) write
+/// share one Redis during a rolling upgrade. Stored data follows the same rule: new keys or fields
+/// are added next to the old ones, and data written without them stays readable (memberships
+/// without a join position, see <see cref="RedisKeys"/>, count from position 0). The Lua scripts (<c>Scripts/common.lua</c>) write
 /// it; <see cref="Encode"/> mirrors them for tests.
 /// </remarks>
 internal static class RedisProtocol

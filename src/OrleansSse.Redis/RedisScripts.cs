@@ -10,16 +10,21 @@ internal sealed class RedisScripts
         var common = Load("common");
         Publish = common + Load("publish");
         GroupAdd = common + Load("group_add");
+        GroupAddWithinLimit = common + Load("group_add_within_limit");
         GroupRemove = common + Load("group_remove");
         Disconnect = common + Load("disconnect");
         Current = common + Load("current");
         History = common + Load("history");
+        CheckSequence = common + Load("check_sequence");
+        Memberships = Load("memberships");
         Online = Load("online");
     }
 
     public string Publish { get; }
 
     public string GroupAdd { get; }
+
+    public string GroupAddWithinLimit { get; }
 
     public string GroupRemove { get; }
 
@@ -28,6 +33,10 @@ internal sealed class RedisScripts
     public string Current { get; }
 
     public string History { get; }
+
+    public string CheckSequence { get; }
+
+    public string Memberships { get; }
 
     public string Online { get; }
 

@@ -63,6 +63,7 @@ internal sealed class RedisSubscription : IAsyncDisposable
             return;
         }
 
+        _connection.Observe(message!.Epoch, message.Position);
         _connection.Deliver(() =>
         {
             if (Volatile.Read(ref _disposed) != 0)

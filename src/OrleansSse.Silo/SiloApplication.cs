@@ -111,7 +111,8 @@ public static class SiloApplication
         }
 
         services.TryAddSingleton<ISseBackplane>(sp => new InMemoryBackplane(sp.GetRequiredService<IOptions<RetentionOptions>>().Value));
-        services.TryAddSingleton<ISseCluster>(sp => new SseCluster(sp.GetRequiredService<ISseBackplane>()));
+        // Every publish through the grains in this process is counted once (HTTP API, AI streaming, embedded callers).
+        services.TryAddSingleton<ISseCluster>(sp => new SseCluster(sp.GetRequiredService<ISseBackplane>(), sp.GetRequiredService<SseMetrics>().EventPublished));
         services.TryAddSingleton<SseMetrics>();
         services.TryAddSingleton<ConnectionRegistry>();
         services.TryAddSingleton<ConnectionLimiter>();

@@ -140,6 +140,25 @@ public sealed class RedisBackplaneTests(RedisServerFixture redis) : IClassFixtur
     }
 
     [Fact]
+    public async Task MembershipStoredWithoutAJoinPositionReadsAsJoinedAtZeroAndReplaysTheGroup()
+    {
+        var prefix = "test-" + Guid.NewGuid().ToString("N")[..12];
+        await using var backplane = await RedisBackplane.ConnectAsync(redis.CreateOptions(prefix));
+        var cursor = await backplane.GetCurrentAsync();
+        var before = await backplane.PublishAsync(SseTarget.Group("old"), "message", "x");
+
+        // What a silo of the first release stored: the two sets, no join position.
+        Assert.Equal(":1", redis.Send($"SADD {{{prefix}}}:groups:legacy old"));
+        Assert.Equal(":1", redis.Send($"SADD {{{prefix}}}:members:old legacy"));
+
+        var memberships = await backplane.GetClientMembershipsAsync("legacy");
+        Assert.Equal([new GroupMembership("old", 0)], memberships);
+        var history = await backplane.ReadHistoryAsync([SseTarget.Group("old")], cursor, memberships.ToDictionary(m => SseTarget.Group(m.Group), m => m.JoinedAt));
+        Assert.Equal([before.Cursor], history.Events.Select(e => e.Cursor));
+        Assert.Equal(["old"], await backplane.GetClientGroupsAsync("legacy"));
+    }
+
+    [Fact]
     public async Task HistoryAfterCursorMergesClientGroupAndBroadcastInOrderWithoutDuplicates()
     {
         await using var silos = await BackplaneSet.CreateAsync(redis, 2);

@@ -121,6 +121,34 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
         }
     }
 
+    /// <summary>Writes a snapshot now (<c>SAVE</c>): after <see cref="StopWithoutSavingAsync"/> the server restarts from it.</summary>
+    public void Save()
+    {
+        var reply = Send("SAVE");
+        if (reply != "+OK")
+        {
+            throw new InvalidOperationException("SAVE failed: " + reply);
+        }
+    }
+
+    /// <summary>
+    /// Stops without saving (<c>SHUTDOWN NOSAVE</c>) and keeps the files: the next <see cref="StartAsync"/>
+    /// loads the last snapshot, so every write since <see cref="Save"/> is lost while the keys written
+    /// before it survive (what a crash under <c>appendfsync everysec</c> does to its last second).
+    /// </summary>
+    public async Task StopWithoutSavingAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        Send("SHUTDOWN NOSAVE");
+        await _process.WaitForExitAsync().WaitAsync(StartTimeout);
+        _process.Dispose();
+        _process = null;
+    }
+
     /// <summary>Freezes (SIGSTOP) or thaws (SIGCONT) the server: connections stay open but nothing answers.</summary>
     public async Task SetPausedAsync(bool paused)
     {

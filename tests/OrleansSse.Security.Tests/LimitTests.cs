@@ -65,6 +65,30 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public async Task GroupsPerClient_ManyConcurrentPuts_JoinExactlyTheLimit()
+    {
+        await using var silo = await TestSilo.StartAsync(TestSilo.Secure(("OrleansSse:Limits:MaxGroupsPerClient", "5")));
+        var groups = Enumerable.Range(0, 40).Select(i => $"race-{i}").ToArray();
+
+        var answers = await Task.WhenAll(groups.Select(async group =>
+        {
+            using var response = await silo.SendAsync(TestSilo.Request(HttpMethod.Put, $"/api/sse/groups/{group}/clients/racer"));
+            if (response.StatusCode == HttpStatusCode.Conflict)
+            {
+                await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict);
+            }
+
+            return response.StatusCode;
+        }));
+
+        Assert.Equal(5, answers.Count(a => a == HttpStatusCode.NoContent));
+        Assert.Equal(35, answers.Count(a => a == HttpStatusCode.Conflict));
+        using var info = await silo.SendAsync(TestSilo.Request(HttpMethod.Get, "/api/sse/clients/racer"));
+        var joined = System.Text.Json.JsonDocument.Parse(await info.Content.ReadAsStringAsync()).RootElement.GetProperty("groups");
+        Assert.Equal(5, joined.GetArrayLength());
+    }
+
+    [Fact]
     public async Task GroupsPerClient_OnConnectPastTheLimit_Is409()
     {
         await using var silo = await TestSilo.StartAsync(TestSilo.Secure(("OrleansSse:Limits:MaxGroupsPerClient", "2")));

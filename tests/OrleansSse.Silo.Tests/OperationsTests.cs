@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansSse.Testing;
 
 namespace OrleansSse.Silo.Tests;
@@ -88,6 +89,13 @@ public sealed class OperationsTests
         Assert.Equal(2, await silo.ReadMetricAsync("orleanssse_connections_total"));
         Assert.Equal(1, await silo.ReadMetricAsync("orleanssse_events_published_total"));
         await Wait.UntilAsync(async () => await silo.ReadMetricAsync("orleanssse_frames_written_total") >= 2, "frames_written_total >= 2");
+
+        // Publishes through the grains in the silo's process (AI streaming, embedded callers) count too, once each.
+        var grains = silo.Services.GetRequiredService<ISseCluster>();
+        await grains.GetClient("a").SendAsync(SseEvent.Message("in-process"));
+        await grains.GetGroup("nobody-here").SendAsync(SseEvent.Message("in-process"));
+        await grains.GetBroadcast().SendAsync(SseEvent.Message("in-process"));
+        Assert.Equal(4, await silo.ReadMetricAsync("orleanssse_events_published_total"));
 
         await b.DisposeAsync();
         await Wait.UntilAsync(async () => await silo.ReadMetricAsync("orleanssse_connections_active") == 1, "connections_active back to 1");

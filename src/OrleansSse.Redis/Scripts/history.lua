@@ -1,7 +1,10 @@
 -- Reads the retained events of several targets strictly after a cursor. Read-only.
 -- KEYS: 1 epoch, 2 sequence, then per target: stream, stream meta
 -- ARGV: 1 cursor epoch, 2 cursor position, 3 now (unix ms), 4 max age (ms), 5 max replay events
---       (each stream yields at most its newest max + 1 entries; more than max means not recovered)
+--       (each stream yields at most its newest max + 1 entries; more than max means not recovered),
+--       then per target (optional): the position its history starts after for this reader (a
+--       group's join position), when later than the cursor
+
 -- Returns: { 0 } when the epoch differs (or none exists), else
 --          { 1, recovered (0/1), then per event: target index (1-based), position, name, data,
 --            coalesce key (entry field 'k'; empty when none, e.g. entries written before keys existed) }
@@ -18,6 +21,11 @@ local target = 0
 for i = 3, #KEYS, 2 do
   target = target + 1
   local stream = KEYS[i]
+  local from = after
+  local joined = tonumber(ARGV[5 + target] or '0')
+  if joined > from then
+    from = joined
+  end
   local trimmed = tonumber(redis.call('HGET', KEYS[i + 1], 'trimmed') or '0')
   if redis.call('EXISTS', stream) == 0 then
     -- Expired as a whole: everything it held is gone.
@@ -27,7 +35,7 @@ for i = 3, #KEYS, 2 do
     end
   else
     local max = tonumber(ARGV[5])
-    local entries = redis.call('XREVRANGE', stream, '+', '(' .. entry_id(after), 'COUNT', max + 1)
+    local entries = redis.call('XREVRANGE', stream, '+', '(' .. entry_id(from), 'COUNT', max + 1)
     if #entries > max then
       recovered = false
     end
@@ -49,7 +57,7 @@ for i = 3, #KEYS, 2 do
       end
     end
   end
-  if trimmed > after then
+  if trimmed > from then
     recovered = false
   end
 end

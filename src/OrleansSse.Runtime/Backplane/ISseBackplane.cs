@@ -40,8 +40,18 @@ public interface ISseBackplane
     /// <summary>
     /// Adds a client to a group (in both the group's member set and the client's group set) and
     /// publishes <see cref="MessageKind.GroupJoined"/> on the client's target. Returns its position.
+    /// A new member's join position (<see cref="GroupMembership.JoinedAt"/>) is that position; adding
+    /// a member again keeps its first join position.
     /// </summary>
     Task<long> AddToGroupAsync(string group, string clientId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds a client to <paramref name="groups"/> as <see cref="AddToGroupAsync"/> does, all or none,
+    /// unless it would then belong to more than <paramref name="maxGroups"/> groups in total (groups it
+    /// already belongs to do not count twice; 0 or less: no limit). Checked and applied atomically, so
+    /// concurrent joins cannot pass the limit together.
+    /// </summary>
+    Task<GroupJoinResult> AddToGroupsWithinLimitAsync(string clientId, IReadOnlyCollection<string> groups, int maxGroups, CancellationToken cancellationToken = default);
 
     /// <summary>Removes a client from a group and publishes <see cref="MessageKind.GroupLeft"/> on the client's target.</summary>
     Task<long> RemoveFromGroupAsync(string group, string clientId, CancellationToken cancellationToken = default);
@@ -51,6 +61,9 @@ public interface ISseBackplane
 
     /// <summary>The client's groups, sorted ordinally.</summary>
     Task<IReadOnlyList<string>> GetClientGroupsAsync(string clientId, CancellationToken cancellationToken = default);
+
+    /// <summary>The client's groups with their join positions, sorted ordinally by group.</summary>
+    Task<IReadOnlyList<GroupMembership>> GetClientMembershipsAsync(string clientId, CancellationToken cancellationToken = default);
 
     /// <summary>Whether any silo follows the client's target (holds a connection for it).</summary>
     Task<bool> IsOnlineAsync(string clientId, CancellationToken cancellationToken = default);
@@ -67,4 +80,11 @@ public interface ISseBackplane
 
     /// <summary>The retained events of <paramref name="targets"/> strictly after <paramref name="after"/>, merged in position order.</summary>
     Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// As <see cref="ReadHistoryAsync(IReadOnlyCollection{SseTarget}, EventCursor, CancellationToken)"/>, but a
+    /// target listed in <paramref name="joinedAt"/> counts only from that position on (a group the client
+    /// joined there): its events at or before it are neither returned nor, if trimmed, a loss.
+    /// </summary>
+    Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, IReadOnlyDictionary<SseTarget, long> joinedAt, CancellationToken cancellationToken = default);
 }

@@ -15,7 +15,7 @@ public sealed class InMemoryBackplane : ISseBackplane
     // Copy-on-write arrays: a handler may unsubscribe (even synchronously) while a message is delivered.
     private readonly Dictionary<SseTarget, Action<BackplaneMessage>[]> _subscribers = [];
     private readonly Dictionary<string, SortedSet<string>> _groupMembers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SortedSet<string>> _clientGroups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedDictionary<string, long>> _clientGroups = new(StringComparer.Ordinal);
     private long _position;
 
     /// <summary>Creates a backplane with a fresh epoch.</summary>
@@ -76,6 +76,29 @@ public sealed class InMemoryBackplane : ISseBackplane
         Task.FromResult(ChangeMembership(group, clientId, MessageKind.GroupJoined));
 
     /// <inheritdoc />
+    public Task<GroupJoinResult> AddToGroupsWithinLimitAsync(string clientId, IReadOnlyCollection<string> groups, int maxGroups, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        lock (_gate)
+        {
+            var current = _clientGroups.TryGetValue(clientId, out var joined) ? joined : null;
+            var distinct = groups.Distinct(StringComparer.Ordinal).ToArray();
+            var after = (current?.Count ?? 0) + distinct.Count(g => current?.ContainsKey(g) != true);
+            if (maxGroups > 0 && after > maxGroups && after > (current?.Count ?? 0))
+            {
+                return Task.FromResult(new GroupJoinResult(false, after));
+            }
+
+            foreach (var group in distinct)
+            {
+                ChangeMembership(group, clientId, MessageKind.GroupJoined);
+            }
+
+            return Task.FromResult(new GroupJoinResult(true, after));
+        }
+    }
+
+    /// <inheritdoc />
     public Task<long> RemoveFromGroupAsync(string group, string clientId, CancellationToken cancellationToken = default) =>
         Task.FromResult(ChangeMembership(group, clientId, MessageKind.GroupLeft));
 
@@ -93,7 +116,18 @@ public sealed class InMemoryBackplane : ISseBackplane
     {
         lock (_gate)
         {
-            return Task.FromResult(Snapshot(_clientGroups, clientId));
+            return Task.FromResult<IReadOnlyList<string>>(_clientGroups.TryGetValue(clientId, out var groups) ? [.. groups.Keys] : []);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<GroupMembership>> GetClientMembershipsAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<GroupMembership>>(_clientGroups.TryGetValue(clientId, out var groups)
+                ? [.. groups.Select(static g => new GroupMembership(g.Key, g.Value))]
+                : []);
         }
     }
 
@@ -129,8 +163,13 @@ public sealed class InMemoryBackplane : ISseBackplane
     }
 
     /// <inheritdoc />
-    public Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, CancellationToken cancellationToken = default)
+    public Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, CancellationToken cancellationToken = default) =>
+        ReadHistoryAsync(targets, after, new Dictionary<SseTarget, long>(), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, IReadOnlyDictionary<SseTarget, long> joinedAt, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(joinedAt);
         lock (_gate)
         {
             if (after.Epoch != Epoch)
@@ -145,9 +184,10 @@ public sealed class InMemoryBackplane : ISseBackplane
             {
                 if (_streams.TryGetValue(target, out var stream))
                 {
+                    var from = Math.Max(after.Position, joinedAt.GetValueOrDefault(target));
                     stream.Trim(now, _retention);
-                    recovered &= stream.TrimmedThrough <= after.Position;
-                    stream.CopyAfter(after.Position, events);
+                    recovered &= stream.TrimmedThrough <= from;
+                    stream.CopyAfter(from, events);
                 }
             }
 
@@ -167,18 +207,27 @@ public sealed class InMemoryBackplane : ISseBackplane
     {
         lock (_gate)
         {
+            var message = new BackplaneMessage(SseTarget.Client(clientId), kind, ++_position, Epoch, group, "");
             if (kind == MessageKind.GroupJoined)
             {
                 GetOrAdd(_groupMembers, group).Add(clientId);
-                GetOrAdd(_clientGroups, clientId).Add(group);
+                if (!_clientGroups.TryGetValue(clientId, out var groups))
+                {
+                    groups = new SortedDictionary<string, long>(StringComparer.Ordinal);
+                    _clientGroups[clientId] = groups;
+                }
+
+                groups.TryAdd(group, message.Position);
             }
             else
             {
                 Remove(_groupMembers, group, clientId);
-                Remove(_clientGroups, clientId, group);
+                if (_clientGroups.TryGetValue(clientId, out var groups) && groups.Remove(group) && groups.Count == 0)
+                {
+                    _clientGroups.Remove(clientId);
+                }
             }
 
-            var message = new BackplaneMessage(SseTarget.Client(clientId), kind, ++_position, Epoch, group, "");
             Deliver(message);
             return message.Position;
         }

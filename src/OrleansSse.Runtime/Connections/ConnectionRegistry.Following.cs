@@ -168,7 +168,8 @@ internal sealed partial class ConnectionRegistry
         }
     }
 
-    // The connection is held: follow the group, then replay its events since the join.
+    // The connection is held: follow the group, then replay its events since the join (only those:
+    // the join's position is where the group's history starts for this client).
     private Task JoinAsync(SseConnection connection, BackplaneMessage joined) =>
         ReleaseWithHistoryAsync(connection, async () =>
         {
@@ -200,8 +201,8 @@ internal sealed partial class ConnectionRegistry
         ReleaseWithHistoryAsync(connection, async () =>
         {
             var after = new EventCursor(connection.Epoch, connection.LastPosition);
-            await FollowGroupsAsync(connection, CancellationToken.None).ConfigureAwait(false);
-            return await _backplane.ReadHistoryAsync(connection.Targets, after).ConfigureAwait(false);
+            var joinedAt = await FollowGroupsAsync(connection, CancellationToken.None).ConfigureAwait(false);
+            return await _backplane.ReadHistoryAsync(connection.Targets, after, joinedAt).ConfigureAwait(false);
         });
 
     // Ends a hold: releases the connection with the history read, or, when that history is

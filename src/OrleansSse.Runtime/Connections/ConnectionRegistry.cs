@@ -72,7 +72,7 @@ internal sealed partial class ConnectionRegistry : IDisposable
         try
         {
             await FollowAsync(connection, SseTarget.Client(clientId)).ConfigureAwait(false);
-            await FollowGroupsAsync(connection, cancellationToken).ConfigureAwait(false);
+            var joinedAt = await FollowGroupsAsync(connection, cancellationToken).ConfigureAwait(false);
             await FollowAsync(connection, SseTarget.All).ConfigureAwait(false);
 
             // Events up to the current position belong to "before this stream": live copies of them
@@ -84,7 +84,7 @@ internal sealed partial class ConnectionRegistry : IDisposable
                 return new OpenedStream(connection, Recovered: true, []);
             }
 
-            var history = await _backplane.ReadHistoryAsync(connection.Targets, after, cancellationToken).ConfigureAwait(false);
+            var history = await _backplane.ReadHistoryAsync(connection.Targets, after, joinedAt, cancellationToken).ConfigureAwait(false);
             if (after.Epoch == current.Epoch && after.Position <= current.Position)
             {
                 connection.SetCursor(current.Epoch, after.Position);
@@ -102,13 +102,17 @@ internal sealed partial class ConnectionRegistry : IDisposable
 
     // Makes the connection follow exactly the client's groups as the backplane has them now
     // (joins and leaves announced meanwhile on the client target are applied as they arrive).
-    private async Task FollowGroupsAsync(SseConnection connection, CancellationToken cancellationToken)
+    // Returns where each group's history starts for this client: its join position (what a group
+    // published before the client joined is not the client's, even when its cursor is older).
+    private async Task<Dictionary<SseTarget, long>> FollowGroupsAsync(SseConnection connection, CancellationToken cancellationToken)
     {
-        var groups = await _backplane.GetClientGroupsAsync(connection.ClientId, cancellationToken).ConfigureAwait(false);
-        var wanted = groups.Select(SseTarget.Group).ToHashSet();
+        var memberships = await _backplane.GetClientMembershipsAsync(connection.ClientId, cancellationToken).ConfigureAwait(false);
+        var joinedAt = memberships.ToDictionary(m => SseTarget.Group(m.Group), m => m.JoinedAt);
+        var wanted = joinedAt.Keys.ToHashSet();
         var stale = connection.Targets.Where(t => t.Kind == TargetKind.Group && !wanted.Contains(t));
         await Task.WhenAll(stale.Select(t => UnfollowAsync(connection, t))).ConfigureAwait(false);
         await Task.WhenAll(wanted.Select(t => FollowAsync(connection, t))).ConfigureAwait(false);
+        return joinedAt;
     }
 
     /// <summary>Queues the stream's first bytes, then the parked live frames merged with <paramref name="opened"/>'s history.</summary>

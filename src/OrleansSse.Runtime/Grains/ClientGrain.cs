@@ -2,12 +2,12 @@ using OrleansSse.Backplane;
 
 namespace OrleansSse.Grains;
 
-internal sealed class ClientGrain(string clientId, ISseBackplane backplane) : IClientGrain
+internal sealed class ClientGrain(string clientId, ISseBackplane backplane, Action? published) : IClientGrain
 {
     public string ClientId => clientId;
 
     public Task<PublishResult> SendAsync(SseEvent evt, CancellationToken cancellationToken = default) =>
-        SseCluster.PublishAsync(backplane, SseTarget.Client(clientId), evt, cancellationToken);
+        SseCluster.PublishAsync(backplane, SseTarget.Client(clientId), evt, published, cancellationToken);
 
     public async Task<ClientInfo> GetInfoAsync(CancellationToken cancellationToken = default)
     {

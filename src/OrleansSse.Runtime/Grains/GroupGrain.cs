@@ -2,7 +2,7 @@ using OrleansSse.Backplane;
 
 namespace OrleansSse.Grains;
 
-internal sealed class GroupGrain(string name, ISseBackplane backplane) : IGroupGrain
+internal sealed class GroupGrain(string name, ISseBackplane backplane, Action? published) : IGroupGrain
 {
     public string Name => name;
 
@@ -16,5 +16,5 @@ internal sealed class GroupGrain(string name, ISseBackplane backplane) : IGroupG
         backplane.GetGroupMembersAsync(name, cancellationToken);
 
     public Task<PublishResult> SendAsync(SseEvent evt, CancellationToken cancellationToken = default) =>
-        SseCluster.PublishAsync(backplane, SseTarget.Group(name), evt, cancellationToken);
+        SseCluster.PublishAsync(backplane, SseTarget.Group(name), evt, published, cancellationToken);
 }

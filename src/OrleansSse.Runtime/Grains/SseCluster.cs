@@ -7,22 +7,39 @@ namespace OrleansSse.Grains;
 /// state (history, membership, presence) lives in the backplane, so any process that reaches the
 /// backplane (a silo, or a service joining the cluster as a client) can activate any grain.
 /// </summary>
-public sealed class SseCluster(ISseBackplane backplane) : ISseCluster
+public sealed class SseCluster : ISseCluster
 {
-    private readonly BroadcastGrain _broadcast = new(backplane);
+    private readonly ISseBackplane _backplane;
+    private readonly Action? _published;
+    private readonly BroadcastGrain _broadcast;
+
+    /// <summary>Grains over <paramref name="backplane"/>.</summary>
+    public SseCluster(ISseBackplane backplane)
+        : this(backplane, published: null)
+    {
+    }
+
+    /// <summary>Grains over <paramref name="backplane"/> that call <paramref name="published"/> once per event they published (a silo's metrics).</summary>
+    internal SseCluster(ISseBackplane backplane, Action? published)
+    {
+        ArgumentNullException.ThrowIfNull(backplane);
+        _backplane = backplane;
+        _published = published;
+        _broadcast = new BroadcastGrain(backplane, published);
+    }
 
     /// <inheritdoc />
     public IClientGrain GetClient(string clientId) =>
-        new ClientGrain(SseNames.ThrowIfInvalidKey(clientId, nameof(clientId)), backplane);
+        new ClientGrain(SseNames.ThrowIfInvalidKey(clientId, nameof(clientId)), _backplane, _published);
 
     /// <inheritdoc />
     public IGroupGrain GetGroup(string name) =>
-        new GroupGrain(SseNames.ThrowIfInvalidKey(name, nameof(name)), backplane);
+        new GroupGrain(SseNames.ThrowIfInvalidKey(name, nameof(name)), _backplane, _published);
 
     /// <inheritdoc />
     public IBroadcastGrain GetBroadcast() => _broadcast;
 
-    internal static async Task<PublishResult> PublishAsync(ISseBackplane backplane, SseTarget target, SseEvent evt, CancellationToken cancellationToken)
+    internal static async Task<PublishResult> PublishAsync(ISseBackplane backplane, SseTarget target, SseEvent evt, Action? published, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(evt);
         if (!SseNames.IsValidEventName(evt.Event))
@@ -37,6 +54,7 @@ public sealed class SseCluster(ISseBackplane backplane) : ISseCluster
         }
 
         var receipt = await backplane.PublishAsync(target, evt.Event, evt.Data, evt.CoalesceKey, cancellationToken).ConfigureAwait(false);
+        published?.Invoke();
         return new PublishResult(receipt.Cursor.ToString(), receipt.Subscribers > 0);
     }
 }

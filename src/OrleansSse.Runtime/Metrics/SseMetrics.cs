@@ -24,7 +24,7 @@ internal sealed class SseMetrics
     /// <summary>Open streams on this silo.</summary>
     public long ConnectionsActive => Volatile.Read(ref _connectionsActive);
 
-    /// <summary>Events published through this silo.</summary>
+    /// <summary>Events published through this process's grains (HTTP API, AI streaming, embedded callers).</summary>
     public long EventsPublished => Volatile.Read(ref _eventsPublished);
 
     /// <summary>Connections ended by the slow-consumer policy.</summary>
@@ -41,7 +41,7 @@ internal sealed class SseMetrics
     /// <summary>A connection refused by a limit.</summary>
     public void ConnectionRejected() => Interlocked.Increment(ref _connectionsRejected);
 
-    /// <summary>An event published through this silo's API.</summary>
+    /// <summary>An event published through this process's grains.</summary>
     public void EventPublished() => Interlocked.Increment(ref _eventsPublished);
 
     internal void FramesWritten(int count) => Interlocked.Add(ref _framesWritten, count);
@@ -73,7 +73,7 @@ internal sealed class SseMetrics
         Gauge(output, "orleanssse_connections_active", "Open SSE streams on this silo.", ref _connectionsActive);
         Counter(output, "orleanssse_connections_total", "SSE streams opened on this silo.", ref _connectionsTotal);
         Counter(output, "orleanssse_connections_rejected_total", "Streams refused by a connection limit.", ref _connectionsRejected);
-        Counter(output, "orleanssse_events_published_total", "Events published through this silo's HTTP API.", ref _eventsPublished);
+        Counter(output, "orleanssse_events_published_total", "Events published through this silo (its HTTP API, AI streaming and in-process callers).", ref _eventsPublished);
         Counter(output, "orleanssse_backplane_messages_total", "Backplane messages this silo received.", ref _backplaneMessages);
         Counter(output, "orleanssse_frames_written_total", "Event frames written to streams.", ref _framesWritten);
         Counter(output, "orleanssse_frames_dropped_total", "Event frames dropped by the slow-consumer policy.", ref _framesDropped);

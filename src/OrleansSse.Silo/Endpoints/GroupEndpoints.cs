@@ -9,21 +9,21 @@ internal static class GroupEndpoints
     public static RouteGroupBuilder MapGroupEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/sse/groups/{group}");
-        group.MapPut("/clients/{client_id}", AddAsync).AddEndpointFilter<GroupQuotaFilter>();
+        group.MapPut("/clients/{client_id}", AddAsync);
         group.MapDelete("/clients/{client_id}", RemoveAsync);
         group.MapGet("", GetAsync);
         return group;
     }
 
-    private static async Task<IResult> AddAsync(string group, string client_id, ISseCluster cluster, CancellationToken cancellationToken)
+    // Joins through the group quota: the limit is checked and the join applied in one atomic step (409 past it).
+    private static async Task<IResult> AddAsync(string group, string client_id, GroupQuota quota, CancellationToken cancellationToken)
     {
         if (Validate(group, client_id) is { } problem)
         {
             return problem;
         }
 
-        await cluster.GetGroup(group).AddAsync(client_id, cancellationToken);
-        return Results.NoContent();
+        return await quota.JoinAsync(client_id, [group], cancellationToken) ?? Results.NoContent();
     }
 
     private static async Task<IResult> RemoveAsync(string group, string client_id, ISseCluster cluster, CancellationToken cancellationToken)

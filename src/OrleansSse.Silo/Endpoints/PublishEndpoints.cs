@@ -1,4 +1,3 @@
-using OrleansSse.Metrics;
 using OrleansSse.Silo.Http;
 
 namespace OrleansSse.Silo.Endpoints;
@@ -15,7 +14,7 @@ internal static class PublishEndpoints
         return group;
     }
 
-    private static async Task<IResult> SendAsync(HttpContext context, ISseCluster cluster, SseMetrics metrics)
+    private static async Task<IResult> SendAsync(HttpContext context, ISseCluster cluster)
     {
         var (request, problem) = await JsonBody.ReadPublishAsync(context, withClientId: true);
         if (request is null)
@@ -24,11 +23,10 @@ internal static class PublishEndpoints
         }
 
         var result = await cluster.GetClient(request.ClientId!).SendAsync(request.Event, context.RequestAborted);
-        metrics.EventPublished();
         return Results.Json(new { id = result.Id, online = result.Online }, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> BroadcastAsync(HttpContext context, ISseCluster cluster, SseMetrics metrics)
+    private static async Task<IResult> BroadcastAsync(HttpContext context, ISseCluster cluster)
     {
         var (request, problem) = await JsonBody.ReadPublishAsync(context, withClientId: false);
         if (request is null)
@@ -37,11 +35,10 @@ internal static class PublishEndpoints
         }
 
         var result = await cluster.GetBroadcast().SendAsync(request.Event, context.RequestAborted);
-        metrics.EventPublished();
         return Results.Json(new { id = result.Id, online = result.Online }, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> GroupSendAsync(string group, HttpContext context, ISseCluster cluster, SseMetrics metrics)
+    private static async Task<IResult> GroupSendAsync(string group, HttpContext context, ISseCluster cluster)
     {
         if (!SseNames.IsValidKey(group))
         {
@@ -55,7 +52,6 @@ internal static class PublishEndpoints
         }
 
         var result = await cluster.GetGroup(group).SendAsync(request.Event, context.RequestAborted);
-        metrics.EventPublished();
         return Results.Json(new { id = result.Id, online = result.Online }, statusCode: StatusCodes.Status202Accepted);
     }
 }

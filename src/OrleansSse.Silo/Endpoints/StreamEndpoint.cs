@@ -18,11 +18,11 @@ internal static class StreamEndpoint
         HttpContext context,
         ConnectionRegistry registry,
         ConnectionLimiter limiter,
-        ISseCluster cluster,
         OrleansSse.Metrics.SseMetrics metrics,
         IOptions<LimitOptions> limits,
         IOptions<StreamOptions> stream,
         SubscriberGate gate,
+        GroupQuota quota,
         ILogger<ConnectionRegistry> logger)
     {
         var query = context.Request.Query;
@@ -87,9 +87,10 @@ internal static class StreamEndpoint
 
         try
         {
-            foreach (var group in groups)
+            // The gate answered early; this enforces the limit atomically (concurrent joins).
+            if (await quota.JoinAsync(clientId, groups, context.RequestAborted) is { } overQuota)
             {
-                await cluster.GetGroup(group).AddAsync(clientId, context.RequestAborted);
+                return overQuota;
             }
 
             OpenedStream opened;

@@ -206,6 +206,63 @@ public abstract class BackplaneSpecification : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GroupHistoryForAMemberStartsAtItsJoinEvenWithAnOlderCursor()
+    {
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions { MaxEventsPerStream = 2 });
+        var client = Unique("c");
+        var group = Unique("g");
+        var cursor = (await silos[0].PublishAsync(SseTarget.Client(client), "message", "mine")).Cursor;
+        foreach (var i in Enumerable.Range(0, 3))
+        {
+            // Published before the client joined; the first is even trimmed: neither is the client's loss.
+            await silos[0].PublishAsync(SseTarget.Group(group), "message", $"before-{i}");
+        }
+
+        var joined = await silos[1].AddToGroupAsync(group, client);
+        var after = await silos[0].PublishAsync(SseTarget.Group(group), "message", "after");
+        await silos[0].AddToGroupAsync(group, client); // joining again keeps the first join position
+
+        var memberships = await silos[1].GetClientMembershipsAsync(client);
+        Assert.Equal([new GroupMembership(group, joined)], memberships);
+        var joinedAt = memberships.ToDictionary(m => SseTarget.Group(m.Group), m => m.JoinedAt);
+        var history = await silos[0].ReadHistoryAsync([SseTarget.Client(client), SseTarget.Group(group)], cursor, joinedAt);
+
+        Assert.True(history.Recovered);
+        Assert.Equal([after.Cursor], history.Events.Select(e => e.Cursor));
+        Assert.False((await silos[0].ReadHistoryAsync([SseTarget.Group(group)], cursor)).Recovered, "without the join position the trim counts");
+
+        await silos[1].RemoveFromGroupAsync(group, client);
+        Assert.Empty(await silos[0].GetClientMembershipsAsync(client));
+        var rejoined = await silos[0].AddToGroupAsync(group, client);
+        Assert.Equal([new GroupMembership(group, rejoined)], await silos[1].GetClientMembershipsAsync(client));
+    }
+
+    [Fact]
+    public async Task ConcurrentJoinsWithinALimitNeverPassItTogether()
+    {
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions());
+        var client = Unique("c");
+        var sink = await FollowAsync(silos[1], SseTarget.Client(client));
+        await silos[0].AddToGroupAsync("kept", client);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
+            silos[i % 2].AddToGroupsWithinLimitAsync(client, [$"g{i}", $"g{i}-b"], maxGroups: 7)));
+
+        Assert.Equal(3, results.Count(r => r.Joined));
+        Assert.All(results.Where(r => !r.Joined), r => Assert.True(r.Groups > 7));
+        Assert.Equal(7, (await silos[1].GetClientGroupsAsync(client)).Count);
+        var again = await silos[0].AddToGroupsWithinLimitAsync(client, ["kept"], maxGroups: 7);
+        Assert.Equal(new GroupJoinResult(true, 7), again); // re-joining passes at the limit
+        Assert.False((await silos[0].AddToGroupsWithinLimitAsync(client, ["kept", "one-more"], maxGroups: 7)).Joined);
+        Assert.Equal(new GroupJoinResult(true, 8), await silos[0].AddToGroupsWithinLimitAsync(client, ["one-more"], maxGroups: 0));
+
+        // Every accepted join was announced, each with the position stored as its join.
+        var announced = (await sink.TakeAsync(1 + 6 + 1 + 1)).Where(m => m.Kind == MessageKind.GroupJoined).ToList();
+        var memberships = await silos[1].GetClientMembershipsAsync(client);
+        Assert.All(memberships, m => Assert.Contains(announced, a => a.Name == m.Group && a.Position == m.JoinedAt));
+    }
+
+    [Fact]
     public async Task HistoryListsEachTargetOnceEvenWhenAskedTwice()
     {
         var silos = await CreateBackplanesAsync(1, new RetentionOptions());
