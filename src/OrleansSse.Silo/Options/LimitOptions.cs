@@ -20,8 +20,8 @@ public sealed class LimitOptions
 
     /// <summary>
     /// Most groups a client id may belong to in total, checked on <c>PUT</c> membership and on
-    /// <c>groups=</c> at connect (409 past it). Default 64. Checked before joining, so concurrent
-    /// joins of one client may pass it by a few.
+    /// <c>groups=</c> at connect (409 past it). Default 64. Checked and joined in one atomic
+    /// backplane step, so concurrent joins cannot pass it.
     /// </summary>
     public int MaxGroupsPerClient { get; set; } = 64;
 
