@@ -33,6 +33,8 @@ internal sealed record BenchResult
     public long Lost { get; init; }
     public double DeliverySeconds { get; init; }
     public double DeliveriesPerSecond { get; init; }
+    public double LatencyP1Ms { get; init; }
+    public double LatencyP10Ms { get; init; }
     public double LatencyP50Ms { get; init; }
     public double LatencyP99Ms { get; init; }
     public double LatencyP999Ms { get; init; }
@@ -59,7 +61,7 @@ internal sealed record BenchResult
             ("published", $"{Published:N0} ({PublishErrors} errors) in {PublishSeconds:F1} s = {PublishesPerSecond:N0}/s, rtt p50 {PublishRttP50Ms:F2} ms p99 {PublishRttP99Ms:F2} ms"),
             ("deliveries", $"{Delivered:N0} of {Expected:N0} expected in {DeliverySeconds:F1} s = {DeliveriesPerSecond:N0}/s"),
             ("lost / duplicates", $"{Lost:N0} / {Duplicates:N0}"),
-            ("latency", $"p50 {LatencyP50Ms:F2} ms  p99 {LatencyP99Ms:F2} ms  p99.9 {LatencyP999Ms:F2} ms  max {LatencyMaxMs:F2} ms"),
+            ("latency", $"p1 {LatencyP1Ms:F2} ms  p10 {LatencyP10Ms:F2} ms  p50 {LatencyP50Ms:F2} ms  p99 {LatencyP99Ms:F2} ms  p99.9 {LatencyP999Ms:F2} ms  max {LatencyMaxMs:F2} ms"),
             ("CPU (% of one core)", $"silo {SiloCpuPercent:F0} %, load generator {LoadGenCpuPercent:F0} %, other {OtherCpuPercent:F0} % of {Cores * 100} %"),
         };
         var width = rows.Max(r => r.Item1.Length);

@@ -124,6 +124,8 @@ internal sealed class BenchRunner(LoadOptions options)
             Delivered = stats.Delivered,
             Duplicates = duplicates,
             Lost = lost,
+            LatencyP1Ms = Ms(stats.Latency.Quantile(0.01)),
+            LatencyP10Ms = Ms(stats.Latency.Quantile(0.1)),
             LatencyP50Ms = Ms(stats.Latency.Quantile(0.5)),
             LatencyP99Ms = Ms(stats.Latency.Quantile(0.99)),
             LatencyP999Ms = Ms(stats.Latency.Quantile(0.999)),

@@ -108,23 +108,33 @@ internal sealed partial class ConnectionRegistry
         {
             case MessageKind.Event:
                 var frame = ToFrame(message);
-                foreach (var connection in connections)
+                // The writers' wake-ups go out in chunks after the loop (WakeBatch), not one
+                // thread-pool work item per connection.
+                var wakes = WakeBatch.Begin();
+                try
                 {
-                    if (connection is null)
+                    foreach (var connection in connections)
                     {
-                        continue;
-                    }
+                        if (connection is null)
+                        {
+                            continue;
+                        }
 
-                    if (!string.Equals(connection.Epoch, message.Epoch, StringComparison.Ordinal) && connection.Epoch.Length > 0)
-                    {
-                        // The backplane lost its history (e.g. Redis came back empty) while this
-                        // stream stayed subscribed: its positions mean nothing any more. End it, so
-                        // the client resumes and is told "recovered": false.
-                        connection.Close(CloseReason.HistoryLost);
-                        continue;
-                    }
+                        if (!string.Equals(connection.Epoch, message.Epoch, StringComparison.Ordinal) && connection.Epoch.Length > 0)
+                        {
+                            // The backplane lost its history (e.g. Redis came back empty) while this
+                            // stream stayed subscribed: its positions mean nothing any more. End it, so
+                            // the client resumes and is told "recovered": false.
+                            connection.Close(CloseReason.HistoryLost);
+                            continue;
+                        }
 
-                    connection.Offer(frame);
+                        connection.Offer(frame);
+                    }
+                }
+                finally
+                {
+                    wakes.Run();
                 }
 
                 break;
