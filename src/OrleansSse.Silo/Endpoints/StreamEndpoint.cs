@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using OrleansSse.Connections;
+using OrleansSse.Silo.Detach;
 using OrleansSse.Silo.Http;
 using OrleansSse.Silo.Options;
 using OrleansSse.Silo.Security;
@@ -85,6 +86,8 @@ internal static class StreamEndpoint
             };
         }
 
+        // Once detached, the stream's session owns the registry entry and the limit slot.
+        var detached = false;
         try
         {
             foreach (var group in groups)
@@ -112,23 +115,36 @@ internal static class StreamEndpoint
 
                 await StartResponseAsync(context);
                 ConnectionRegistry.Start(opened, FirstBytes(clientId, recovered, stream.Value.RetryMilliseconds));
-                using var expiry = ConnectionExpiry.Schedule(
-                    opened.Connection, admission.Deadline, SseEncoder.Retry(stream.Value.RetryMilliseconds), TimeProvider.System);
-                await opened.Connection.RunAsync(context.Response.BodyWriter, context.RequestAborted);
-                if (opened.Connection.CloseReason is not (CloseReason.None or CloseReason.Draining or CloseReason.Expired or CloseReason.Requested))
+                var session = new StreamSession(
+                    opened.Connection, ip, admission.Deadline, SseEncoder.Retry(stream.Value.RetryMilliseconds), registry, limiter, logger);
+
+                // Plaintext HTTP/1.1 (OrleansSse:Stream:DetachFromKestrel): the stream leaves Kestrel's
+                // request processing, so an open stream does not hold Kestrel's per-request state.
+                if (StreamDetach.TryDetach(context, session.RunDetachedAsync))
                 {
-                    SiloLog.StreamCut(logger, clientId, opened.Connection.CloseReason);
+                    detached = true;
+                    return Results.Empty;
+                }
+
+                if (!await session.WriteAsync(context.Response.BodyWriter, context.RequestAborted))
+                {
                     context.Abort();
                 }
             }
             finally
             {
-                await registry.CloseAsync(opened.Connection);
+                if (!detached)
+                {
+                    await registry.CloseAsync(opened.Connection);
+                }
             }
         }
         finally
         {
-            limiter.Release(ip, clientId);
+            if (!detached)
+            {
+                limiter.Release(ip, clientId);
+            }
         }
 
         return Results.Empty;

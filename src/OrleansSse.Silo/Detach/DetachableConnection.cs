@@ -1,0 +1,140 @@
+using System.IO.Pipelines;
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace OrleansSse.Silo.Detach;
+
+/// <summary>
+/// The connection as Kestrel's HTTP layer sees it (built by <see cref="StreamDetachMiddleware"/>):
+/// the real one, except that its transport is a <see cref="DetachablePipe"/>, that Kestrel's
+/// timeout heartbeat goes through here (and stops reaching Kestrel's connection object once that
+/// is done, which would otherwise keep all its per-request state alive), and that Kestrel's
+/// aborts are ignored once the connection is detached.
+/// </summary>
+internal sealed class DetachableConnection : ConnectionContext, IStreamDetachFeature, IConnectionHeartbeatFeature, IConnectionTransportFeature
+{
+    private readonly ConnectionContext _inner;
+    private readonly DetachablePipe _pipe;
+    private IDuplexPipe _transport;
+    private Heartbeat? _heartbeat;
+    private DetachedRun? _run;
+
+    public DetachableConnection(ConnectionContext inner)
+    {
+        _inner = inner;
+        _pipe = new DetachablePipe(inner.Transport);
+        _transport = _pipe;
+        Features = new DetachableFeatures(inner.Features, this);
+    }
+
+    public override string ConnectionId
+    {
+        get => _inner.ConnectionId;
+        set => _inner.ConnectionId = value;
+    }
+
+    public override IFeatureCollection Features { get; }
+
+    public override IDictionary<object, object?> Items
+    {
+        get => _inner.Items;
+        set => _inner.Items = value;
+    }
+
+    /// <summary>What the HTTP layer reads and writes; a TLS layer in between replaces it (and then nothing is detached).</summary>
+    public override IDuplexPipe Transport
+    {
+        get => _transport;
+        set => _transport = value;
+    }
+
+    public override CancellationToken ConnectionClosed
+    {
+        get => _inner.ConnectionClosed;
+        set => _inner.ConnectionClosed = value;
+    }
+
+    public override EndPoint? LocalEndPoint
+    {
+        get => _inner.LocalEndPoint;
+        set => _inner.LocalEndPoint = value;
+    }
+
+    public override EndPoint? RemoteEndPoint
+    {
+        get => _inner.RemoteEndPoint;
+        set => _inner.RemoteEndPoint = value;
+    }
+
+    public bool CanDetach => ReferenceEquals(_transport, _pipe) && !_pipe.IsDetached;
+
+    public void Detach(DetachedRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (!CanDetach)
+        {
+            throw new InvalidOperationException("This connection cannot be detached.");
+        }
+
+        _run = run;
+        _pipe.Detach();
+    }
+
+    /// <summary>
+    /// Called once Kestrel's HTTP layer has returned: stops relaying the heartbeat to it and
+    /// returns what to run on the raw transport, if the connection was detached.
+    /// </summary>
+    public DetachedRun? Release()
+    {
+        Volatile.Write(ref _heartbeat, null);
+        return _run;
+    }
+
+    public override void Abort(ConnectionAbortedException abortReason)
+    {
+        if (!_pipe.IsDetached)
+        {
+            _inner.Abort(abortReason);
+        }
+    }
+
+    public override void Abort()
+    {
+        if (!_pipe.IsDetached)
+        {
+            _inner.Abort();
+        }
+    }
+
+    // The server disposes the real connection when the middleware returns.
+    public override ValueTask DisposeAsync() => default;
+
+    public void OnHeartbeat(Action<object> action, object state)
+    {
+        var heartbeat = _inner.Features.Get<IConnectionHeartbeatFeature>();
+        if (heartbeat is null)
+        {
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _heartbeat, new Heartbeat(action, state), null) is not null)
+        {
+            heartbeat.OnHeartbeat(action, state);
+            return;
+        }
+
+        heartbeat.OnHeartbeat(static self => ((DetachableConnection)self).Tick(), this);
+    }
+
+    private void Tick()
+    {
+        if (Volatile.Read(ref _heartbeat) is { } heartbeat)
+        {
+            heartbeat.Action(heartbeat.State);
+        }
+    }
+
+    private sealed record Heartbeat(Action<object> Action, object State);
+}
