@@ -19,7 +19,7 @@ internal sealed class DetachableConnection : ConnectionContext, IStreamDetachFea
     private readonly DetachablePipe _pipe;
     private IDuplexPipe _transport;
     private Heartbeat? _heartbeat;
-    private DetachedRun? _run;
+    private IDetachedStream? _stream;
 
     public DetachableConnection(ConnectionContext inner)
     {
@@ -70,26 +70,29 @@ internal sealed class DetachableConnection : ConnectionContext, IStreamDetachFea
 
     public bool CanDetach => ReferenceEquals(_transport, _pipe) && !_pipe.IsDetached;
 
-    public void Detach(DetachedRun run)
+    /// <summary>Whether a stream detached from Kestrel on this connection.</summary>
+    public bool IsDetached => _pipe.IsDetached;
+
+    public void Detach(IDetachedStream stream)
     {
-        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(stream);
         if (!CanDetach)
         {
             throw new InvalidOperationException("This connection cannot be detached.");
         }
 
-        _run = run;
+        _stream = stream;
         _pipe.Detach();
     }
 
     /// <summary>
     /// Called once Kestrel's HTTP layer has returned: stops relaying the heartbeat to it and
-    /// returns what to run on the raw transport, if the connection was detached.
+    /// returns the stream to run on the raw transport, if one detached.
     /// </summary>
-    public DetachedRun? Release()
+    public IDetachedStream? Release()
     {
         Volatile.Write(ref _heartbeat, null);
-        return _run;
+        return _stream;
     }
 
     public override void Abort(ConnectionAbortedException abortReason)

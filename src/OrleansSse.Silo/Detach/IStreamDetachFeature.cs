@@ -13,8 +13,8 @@ internal interface IStreamDetachFeature
 
     /// <summary>
     /// Detaches: from now on Kestrel's writes are dropped and its next read sees the end of the
-    /// input, so it finishes the request and lets go of the connection. <paramref name="run"/> is
-    /// then called once, with the raw transport, whatever happens.
+    /// input, so it finishes the request and lets go of the connection. <paramref name="stream"/>
+    /// then runs once on the raw transport, whatever happens.
     /// </summary>
-    void Detach(DetachedRun run);
+    void Detach(IDetachedStream stream);
 }

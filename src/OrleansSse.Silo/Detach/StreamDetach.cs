@@ -16,11 +16,11 @@ internal static class StreamDetach
 
     /// <summary>
     /// Hands the started response of <paramref name="context"/> over to the connection middleware,
-    /// which calls <paramref name="run"/> once Kestrel has let go of the request. Only a plaintext
+    /// which runs <paramref name="stream"/> once Kestrel has let go of the request. Only a plaintext
     /// HTTP/1.1 request without a body whose response is chunked can detach; returns false (and
     /// changes nothing) otherwise: the caller then writes the response through Kestrel as usual.
     /// </summary>
-    public static bool TryDetach(HttpContext context, DetachedRun run)
+    public static bool TryDetach(HttpContext context, IDetachedStream stream)
     {
         if (context.Features.Get<IStreamDetachFeature>() is not { CanDetach: true } detach
             || !HttpProtocol.IsHttp11(context.Request.Protocol)
@@ -32,7 +32,7 @@ internal static class StreamDetach
             return false;
         }
 
-        detach.Detach(run);
+        detach.Detach(stream);
         return true;
     }
 }

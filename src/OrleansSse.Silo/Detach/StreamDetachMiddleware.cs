@@ -10,11 +10,13 @@ namespace OrleansSse.Silo.Detach;
 /// <see cref="DetachableConnection"/>; when a stream detaches, Kestrel finishes the request as if
 /// the client had closed its side and drops its per-request state (request, response, headers,
 /// HttpContext, the request's async chain), and this middleware then owns the raw transport: it
-/// runs the stream's writer with its own chunked framing, watches the input for the client going
-/// away, and ends the body with the terminating chunk on a graceful end (or aborts the connection).
+/// runs the stream with its own chunked framing (<see cref="ChunkedBodyWriter"/>), watches the
+/// input for the client going away, and ends the body with the terminating chunk on a graceful
+/// end (or aborts the connection).
 /// Limits: a detached stream is outside Kestrel's per-request timeouts and its minimum response
-/// data rate (a client that stops reading is cut by the stream's queue bound); Kestrel still counts
-/// the connection (MaxConcurrentConnections) and aborts it when the server's shutdown timeout ends.
+/// data rate (a client that stops reading is cut by the stream's queue bound once events arrive);
+/// Kestrel still counts the connection (MaxConcurrentConnections) and aborts it when the server's
+/// shutdown timeout ends. The connection is closed after the stream, never reused for another request.
 /// </summary>
 internal sealed class StreamDetachMiddleware(ConnectionDelegate next, ILogger logger)
 {
@@ -28,25 +30,26 @@ internal sealed class StreamDetachMiddleware(ConnectionDelegate next, ILogger lo
         {
             await next(connection).ConfigureAwait(false);
         }
-        finally
+        catch (Exception ex) when (connection.IsDetached)
         {
-            if (connection.Release() is { } run)
-            {
-                await RunDetachedAsync(context, run).ConfigureAwait(false);
-            }
+            // The stream still runs below, and releases what it holds.
+            DetachLog.KestrelFailedAfterDetach(logger, context.ConnectionId, ex);
         }
-    }
 
-    private async Task RunDetachedAsync(ConnectionContext context, DetachedRun run)
-    {
+        if (connection.Release() is not { } stream)
+        {
+            return;
+        }
+
+        // Kestrel is done with the connection: the stream owns the raw transport. One method (no
+        // nested async calls) keeps what a detached stream holds while it idles small.
         var transport = context.Transport;
-        using var gone = new CancellationTokenSource();
-        var watching = WatchInputAsync(transport.Input, gone, logger, context.ConnectionId);
+        var watching = WatchInputAsync(transport.Input, stream, logger, context.ConnectionId);
         var graceful = false;
         try
         {
-            graceful = await run(new DetachedStream(new ChunkedBodyWriter(transport.Output), gone.Token)).ConfigureAwait(false)
-                && !gone.IsCancellationRequested
+            graceful = await stream.RunAsync(new ChunkedBodyWriter(transport.Output)).ConfigureAwait(false)
+                && !watching.IsCompleted
                 && await EndBodyAsync(transport.Output).ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -80,9 +83,9 @@ internal sealed class StreamDetachMiddleware(ConnectionDelegate next, ILogger lo
         }
     }
 
-    // Reads (and discards) until the client closes its side or the connection fails; the stream's
-    // writer is then cancelled. A cancelled read means the stream ended first.
-    private static async Task WatchInputAsync(PipeReader input, CancellationTokenSource gone, ILogger logger, string connectionId)
+    // Reads (and discards) until the client closes its side or the connection fails, then tells the
+    // stream. A cancelled read means the stream ended first.
+    private static async Task WatchInputAsync(PipeReader input, IDetachedStream stream, ILogger logger, string connectionId)
     {
         try
         {
@@ -106,6 +109,6 @@ internal sealed class StreamDetachMiddleware(ConnectionDelegate next, ILogger lo
             DetachLog.InputFailed(logger, connectionId, ex);
         }
 
-        gone.Cancel();
+        stream.ClientGone();
     }
 }

@@ -120,7 +120,7 @@ internal static class StreamEndpoint
 
                 // Plaintext HTTP/1.1 (OrleansSse:Stream:DetachFromKestrel): the stream leaves Kestrel's
                 // request processing, so an open stream does not hold Kestrel's per-request state.
-                if (StreamDetach.TryDetach(context, session.RunDetachedAsync))
+                if (StreamDetach.TryDetach(context, session))
                 {
                     detached = true;
                     return Results.Empty;

@@ -7,9 +7,10 @@ using OrleansSse.Silo.Security;
 namespace OrleansSse.Silo.Endpoints;
 
 /// <summary>
-/// A started stream from the handshake on: writes it until it ends (through Kestrel, or detached
-/// from it), then gives back what the handshake took (registry entry, connection-limit slot). Holds
-/// only what it needs for that, so a detached stream keeps nothing of its request alive.
+/// A started stream from the handshake on: writes it until it ends (through Kestrel with
+/// <see cref="WriteAsync"/>, or detached from it as an <see cref="IDetachedStream"/>), then gives
+/// back what the handshake took (registry entry, connection-limit slot). Holds only what it needs
+/// for that, so a detached stream keeps nothing of its request alive.
 /// </summary>
 internal sealed class StreamSession(
     SseConnection connection,
@@ -18,25 +19,18 @@ internal sealed class StreamSession(
     ReadOnlyMemory<byte> expiryRetry,
     ConnectionRegistry registry,
     ConnectionLimiter limiter,
-    ILogger logger)
+    ILogger logger) : IDetachedStream
 {
     /// <summary>
-    /// Writes the stream to <paramref name="output"/> until it ends. Returns true when it ended
-    /// gracefully (drain, expiry, a requested disconnect, or the client went away) and false when
-    /// the broker cut it (the connection should then be aborted).
+    /// Writes the stream through Kestrel until it ends. Returns true when it ended gracefully
+    /// (drain, expiry, a requested disconnect, or the client went away) and false when the broker
+    /// cut it (the connection should then be aborted). <see cref="EndAsync"/> is the caller's.
     /// </summary>
-    public async Task<bool> WriteAsync(PipeWriter output, CancellationToken clientGone)
+    public async Task<bool> WriteAsync(PipeWriter output, CancellationToken requestAborted)
     {
-        // Created here, not in the request: a detached stream's timer must not capture the request's context.
-        using var expiry = ConnectionExpiry.Schedule(connection, deadline, expiryRetry, TimeProvider.System);
-        await connection.RunAsync(output, clientGone).ConfigureAwait(false);
-        if (connection.CloseReason is CloseReason.None or CloseReason.Draining or CloseReason.Expired or CloseReason.Requested)
-        {
-            return true;
-        }
-
-        SiloLog.StreamCut(logger, connection.ClientId, connection.CloseReason);
-        return false;
+        using var expiry = ScheduleExpiry();
+        await connection.RunAsync(output, requestAborted).ConfigureAwait(false);
+        return EndedGracefully();
     }
 
     /// <summary>Forgets the stream (registry, its subscriptions) and frees its connection-limit slot.</summary>
@@ -52,16 +46,33 @@ internal sealed class StreamSession(
         }
     }
 
-    /// <summary>The whole life of a detached stream: write it, then end it.</summary>
-    public async Task<bool> RunDetachedAsync(DetachedStream stream)
+    async Task<bool> IDetachedStream.RunAsync(PipeWriter body)
     {
         try
         {
-            return await WriteAsync(stream.Body, stream.ClientGone).ConfigureAwait(false);
+            // Created here, not in the request: the timer must not capture the request's context.
+            using var expiry = ScheduleExpiry();
+            await connection.RunAsync(body, CancellationToken.None).ConfigureAwait(false);
+            return EndedGracefully();
         }
         finally
         {
             await EndAsync().ConfigureAwait(false);
         }
+    }
+
+    void IDetachedStream.ClientGone() => connection.ClientGone();
+
+    private IDisposable? ScheduleExpiry() => ConnectionExpiry.Schedule(connection, deadline, expiryRetry, TimeProvider.System);
+
+    private bool EndedGracefully()
+    {
+        if (connection.CloseReason is CloseReason.None or CloseReason.Draining or CloseReason.Expired or CloseReason.Requested)
+        {
+            return true;
+        }
+
+        SiloLog.StreamCut(logger, connection.ClientId, connection.CloseReason);
+        return false;
     }
 }
