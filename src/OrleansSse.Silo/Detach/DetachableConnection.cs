@@ -8,24 +8,25 @@ namespace OrleansSse.Silo.Detach;
 
 /// <summary>
 /// The connection as Kestrel's HTTP layer sees it (built by <see cref="StreamDetachMiddleware"/>):
-/// the real one, except that its transport is a <see cref="DetachablePipe"/>, that Kestrel's
-/// timeout heartbeat goes through here (and stops reaching Kestrel's connection object once that
-/// is done, which would otherwise keep all its per-request state alive), and that Kestrel's
-/// aborts are ignored once the connection is detached.
+/// the real one, except that its transport can be detached (<see cref="Input"/>,
+/// <see cref="Output"/>), that Kestrel's timeout heartbeat goes through here (and stops reaching
+/// Kestrel's connection object once that is done, which would otherwise keep all its per-request
+/// state alive), and that Kestrel's aborts are ignored once the connection is detached.
 /// </summary>
-internal sealed class DetachableConnection : ConnectionContext, IStreamDetachFeature, IConnectionHeartbeatFeature, IConnectionTransportFeature
+internal sealed class DetachableConnection : ConnectionContext, IDuplexPipe, IStreamDetachFeature, IConnectionHeartbeatFeature, IConnectionTransportFeature
 {
     private readonly ConnectionContext _inner;
-    private readonly DetachablePipe _pipe;
     private IDuplexPipe _transport;
+    private volatile bool _detached;
     private Heartbeat? _heartbeat;
     private IDetachedStream? _stream;
 
     public DetachableConnection(ConnectionContext inner)
     {
         _inner = inner;
-        _pipe = new DetachablePipe(inner.Transport);
-        _transport = _pipe;
+        Input = new DetachableInput(inner.Transport.Input, this);
+        Output = new DetachableOutput(inner.Transport.Output, this);
+        _transport = this;
         Features = new DetachableFeatures(inner.Features, this);
     }
 
@@ -43,7 +44,10 @@ internal sealed class DetachableConnection : ConnectionContext, IStreamDetachFea
         set => _inner.Items = value;
     }
 
-    /// <summary>What the HTTP layer reads and writes; a TLS layer in between replaces it (and then nothing is detached).</summary>
+    /// <summary>
+    /// What the HTTP layer reads and writes: this connection's <see cref="Input"/> and
+    /// <see cref="Output"/>, unless a TLS layer in between replaced it (then nothing is detached).
+    /// </summary>
     public override IDuplexPipe Transport
     {
         get => _transport;
@@ -68,10 +72,22 @@ internal sealed class DetachableConnection : ConnectionContext, IStreamDetachFea
         set => _inner.RemoteEndPoint = value;
     }
 
-    public bool CanDetach => ReferenceEquals(_transport, _pipe) && !_pipe.IsDetached;
+    /// <summary>
+    /// The transport input as Kestrel sees it: the real one until the stream detaches, then an
+    /// input that has ended (so Kestrel finishes the request and lets go).
+    /// </summary>
+    public PipeReader Input { get; }
+
+    /// <summary>
+    /// The transport output as Kestrel sees it: the real one until the stream detaches, then a sink
+    /// for what Kestrel still writes (the terminating chunk, completing the pipe).
+    /// </summary>
+    public PipeWriter Output { get; }
+
+    public bool CanDetach => ReferenceEquals(_transport, this) && !_detached;
 
     /// <summary>Whether a stream detached from Kestrel on this connection.</summary>
-    public bool IsDetached => _pipe.IsDetached;
+    public bool IsDetached => _detached;
 
     public void Detach(IDetachedStream stream)
     {
@@ -82,7 +98,7 @@ internal sealed class DetachableConnection : ConnectionContext, IStreamDetachFea
         }
 
         _stream = stream;
-        _pipe.Detach();
+        _detached = true;
     }
 
     /// <summary>
@@ -97,7 +113,7 @@ internal sealed class DetachableConnection : ConnectionContext, IStreamDetachFea
 
     public override void Abort(ConnectionAbortedException abortReason)
     {
-        if (!_pipe.IsDetached)
+        if (!_detached)
         {
             _inner.Abort(abortReason);
         }
@@ -105,7 +121,7 @@ internal sealed class DetachableConnection : ConnectionContext, IStreamDetachFea
 
     public override void Abort()
     {
-        if (!_pipe.IsDetached)
+        if (!_detached)
         {
             _inner.Abort();
         }

@@ -4,13 +4,13 @@ using System.IO.Pipelines;
 namespace OrleansSse.Silo.Detach;
 
 /// <summary>Kestrel's view of the transport input: the real one, or (detached) an input that has ended.</summary>
-internal sealed class DetachableInput(PipeReader inner, DetachablePipe pipe) : PipeReader
+internal sealed class DetachableInput(PipeReader inner, DetachableConnection connection) : PipeReader
 {
     private static readonly ReadResult Ended = new(ReadOnlySequence<byte>.Empty, isCanceled: false, isCompleted: true);
 
     public override void AdvanceTo(SequencePosition consumed)
     {
-        if (!pipe.IsDetached)
+        if (!connection.IsDetached)
         {
             inner.AdvanceTo(consumed);
         }
@@ -18,7 +18,7 @@ internal sealed class DetachableInput(PipeReader inner, DetachablePipe pipe) : P
 
     public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
     {
-        if (!pipe.IsDetached)
+        if (!connection.IsDetached)
         {
             inner.AdvanceTo(consumed, examined);
         }
@@ -26,7 +26,7 @@ internal sealed class DetachableInput(PipeReader inner, DetachablePipe pipe) : P
 
     public override void CancelPendingRead()
     {
-        if (!pipe.IsDetached)
+        if (!connection.IsDetached)
         {
             inner.CancelPendingRead();
         }
@@ -34,7 +34,7 @@ internal sealed class DetachableInput(PipeReader inner, DetachablePipe pipe) : P
 
     public override void Complete(Exception? exception = null)
     {
-        if (!pipe.IsDetached)
+        if (!connection.IsDetached)
         {
             inner.Complete(exception);
         }
@@ -47,11 +47,11 @@ internal sealed class DetachableInput(PipeReader inner, DetachablePipe pipe) : P
     }
 
     public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default) =>
-        pipe.IsDetached ? new(Ended) : inner.ReadAsync(cancellationToken);
+        connection.IsDetached ? new(Ended) : inner.ReadAsync(cancellationToken);
 
     public override bool TryRead(out ReadResult result)
     {
-        if (pipe.IsDetached)
+        if (connection.IsDetached)
         {
             result = Ended;
             return true;

@@ -3,18 +3,18 @@ using System.IO.Pipelines;
 namespace OrleansSse.Silo.Detach;
 
 /// <summary>Kestrel's view of the transport output: the real one, or (detached) a sink that drops what Kestrel writes.</summary>
-internal sealed class DetachableOutput(PipeWriter inner, DetachablePipe pipe) : PipeWriter
+internal sealed class DetachableOutput(PipeWriter inner, DetachableConnection connection) : PipeWriter
 {
     // Kestrel writes a few bytes after detaching (the terminating chunk); they land here unread.
     private static readonly byte[] Sink = new byte[4096];
 
-    public override bool CanGetUnflushedBytes => !pipe.IsDetached && inner.CanGetUnflushedBytes;
+    public override bool CanGetUnflushedBytes => !connection.IsDetached && inner.CanGetUnflushedBytes;
 
-    public override long UnflushedBytes => pipe.IsDetached ? 0 : inner.UnflushedBytes;
+    public override long UnflushedBytes => connection.IsDetached ? 0 : inner.UnflushedBytes;
 
     public override void Advance(int bytes)
     {
-        if (!pipe.IsDetached)
+        if (!connection.IsDetached)
         {
             inner.Advance(bytes);
         }
@@ -22,7 +22,7 @@ internal sealed class DetachableOutput(PipeWriter inner, DetachablePipe pipe) : 
 
     public override void CancelPendingFlush()
     {
-        if (!pipe.IsDetached)
+        if (!connection.IsDetached)
         {
             inner.CancelPendingFlush();
         }
@@ -30,7 +30,7 @@ internal sealed class DetachableOutput(PipeWriter inner, DetachablePipe pipe) : 
 
     public override void Complete(Exception? exception = null)
     {
-        if (!pipe.IsDetached)
+        if (!connection.IsDetached)
         {
             inner.Complete(exception);
         }
@@ -43,16 +43,16 @@ internal sealed class DetachableOutput(PipeWriter inner, DetachablePipe pipe) : 
     }
 
     public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) =>
-        pipe.IsDetached ? default : inner.FlushAsync(cancellationToken);
+        connection.IsDetached ? default : inner.FlushAsync(cancellationToken);
 
     public override Memory<byte> GetMemory(int sizeHint = 0) =>
-        pipe.IsDetached ? SinkMemory(sizeHint) : inner.GetMemory(sizeHint);
+        connection.IsDetached ? SinkMemory(sizeHint) : inner.GetMemory(sizeHint);
 
     public override Span<byte> GetSpan(int sizeHint = 0) =>
-        pipe.IsDetached ? SinkMemory(sizeHint).Span : inner.GetSpan(sizeHint);
+        connection.IsDetached ? SinkMemory(sizeHint).Span : inner.GetSpan(sizeHint);
 
     public override ValueTask<FlushResult> WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default) =>
-        pipe.IsDetached ? default : inner.WriteAsync(source, cancellationToken);
+        connection.IsDetached ? default : inner.WriteAsync(source, cancellationToken);
 
     private static Memory<byte> SinkMemory(int sizeHint) => sizeHint <= Sink.Length ? Sink : new byte[sizeHint];
 }

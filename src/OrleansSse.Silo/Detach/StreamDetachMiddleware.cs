@@ -48,12 +48,20 @@ internal sealed class StreamDetachMiddleware(ConnectionDelegate next, ILogger lo
         var graceful = false;
         try
         {
-            graceful = await stream.RunAsync(new ChunkedBodyWriter(transport.Output)).ConfigureAwait(false)
-                && !watching.IsCompleted
-                && await EndBodyAsync(transport.Output).ConfigureAwait(false);
+            try
+            {
+                await stream.RunAsync(new ChunkedBodyWriter(transport.Output)).ConfigureAwait(false);
+            }
+            finally
+            {
+                graceful = await stream.EndAsync().ConfigureAwait(false);
+            }
+
+            graceful = graceful && !watching.IsCompleted && await EndBodyAsync(transport.Output).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
+            graceful = false;
             DetachLog.DetachedStreamFailed(logger, context.ConnectionId, ex);
         }
         finally

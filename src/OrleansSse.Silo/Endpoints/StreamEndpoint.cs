@@ -12,6 +12,8 @@ namespace OrleansSse.Silo.Endpoints;
 /// <summary><c>GET /api/sse</c>: the event stream.</summary>
 internal static class StreamEndpoint
 {
+    private static RetryHint? _expiryRetry;
+
     public static void MapStreamEndpoint(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/sse", StreamAsync);
 
@@ -116,7 +118,7 @@ internal static class StreamEndpoint
                 await StartResponseAsync(context);
                 ConnectionRegistry.Start(opened, FirstBytes(clientId, recovered, stream.Value.RetryMilliseconds));
                 var session = new StreamSession(
-                    opened.Connection, ip, admission.Deadline, SseEncoder.Retry(stream.Value.RetryMilliseconds), registry, limiter, logger);
+                    opened.Connection, ip, admission.Deadline, ExpiryRetry(stream.Value.RetryMilliseconds), registry, limiter, logger);
 
                 // Plaintext HTTP/1.1 (OrleansSse:Stream:DetachFromKestrel): the stream leaves Kestrel's
                 // request processing, so an open stream does not hold Kestrel's per-request state.
@@ -160,9 +162,24 @@ internal static class StreamEndpoint
         await response.StartAsync(context.RequestAborted);
     }
 
+    // The retry hint written when a stream expires: encoded once and shared, not once per stream.
+    private static ReadOnlyMemory<byte> ExpiryRetry(int milliseconds)
+    {
+        var hint = Volatile.Read(ref _expiryRetry);
+        if (hint is null || hint.Milliseconds != milliseconds)
+        {
+            hint = new RetryHint(milliseconds, SseEncoder.Retry(milliseconds));
+            Volatile.Write(ref _expiryRetry, hint);
+        }
+
+        return hint.Bytes;
+    }
+
     private static byte[] FirstBytes(string clientId, bool recovered, int retryMilliseconds)
     {
         var data = JsonSerializer.Serialize(new ConnectedData("connected", clientId, recovered), SiloJsonContext.Default.ConnectedData);
         return [.. SseEncoder.Encode(null, "connected", data), .. SseEncoder.Retry(retryMilliseconds)];
     }
+
+    private sealed record RetryHint(int Milliseconds, byte[] Bytes);
 }

@@ -21,6 +21,8 @@ internal sealed class StreamSession(
     ConnectionLimiter limiter,
     ILogger logger) : IDetachedStream
 {
+    private IDisposable? _expiry;
+
     /// <summary>
     /// Writes the stream through Kestrel until it ends. Returns true when it ended gracefully
     /// (drain, expiry, a requested disconnect, or the client went away) and false when the broker
@@ -46,13 +48,19 @@ internal sealed class StreamSession(
         }
     }
 
-    async Task<bool> IDetachedStream.RunAsync(PipeWriter body)
+    // Detached: no async frame of its own while the stream idles (the middleware awaits the writer directly).
+    Task IDetachedStream.RunAsync(PipeWriter body)
     {
+        // Created here, not in the request: the timer must not capture the request's context.
+        _expiry = ScheduleExpiry();
+        return connection.RunAsync(body, CancellationToken.None);
+    }
+
+    async Task<bool> IDetachedStream.EndAsync()
+    {
+        _expiry?.Dispose();
         try
         {
-            // Created here, not in the request: the timer must not capture the request's context.
-            using var expiry = ScheduleExpiry();
-            await connection.RunAsync(body, CancellationToken.None).ConfigureAwait(false);
             return EndedGracefully();
         }
         finally
