@@ -18,7 +18,7 @@ internal sealed class DetachableConnection : ConnectionContext, IDuplexPipe, ISt
     private readonly ConnectionContext _inner;
     private IDuplexPipe _transport;
     private volatile bool _detached;
-    private Heartbeat? _heartbeat;
+    private HeartbeatRelay? _heartbeat;
     private IDetachedStream? _stream;
 
     public DetachableConnection(ConnectionContext inner)
@@ -107,7 +107,7 @@ internal sealed class DetachableConnection : ConnectionContext, IDuplexPipe, ISt
     /// </summary>
     public IDetachedStream? Release()
     {
-        Volatile.Write(ref _heartbeat, null);
+        _heartbeat?.Release();
         return _stream;
     }
 
@@ -132,28 +132,19 @@ internal sealed class DetachableConnection : ConnectionContext, IDuplexPipe, ISt
 
     public void OnHeartbeat(Action<object> action, object state)
     {
-        var heartbeat = _inner.Features.Get<IConnectionHeartbeatFeature>();
-        if (heartbeat is null)
+        if (_inner.Features.Get<IConnectionHeartbeatFeature>() is not { } heartbeat)
         {
             return;
         }
 
-        if (Interlocked.CompareExchange(ref _heartbeat, new Heartbeat(action, state), null) is not null)
+        // Kestrel registers once per connection; anything more goes straight to the server.
+        if (_heartbeat is not null)
         {
             heartbeat.OnHeartbeat(action, state);
             return;
         }
 
-        heartbeat.OnHeartbeat(static self => ((DetachableConnection)self).Tick(), this);
+        _heartbeat = new HeartbeatRelay(action, state);
+        heartbeat.OnHeartbeat(HeartbeatRelay.Tick, _heartbeat);
     }
-
-    private void Tick()
-    {
-        if (Volatile.Read(ref _heartbeat) is { } heartbeat)
-        {
-            heartbeat.Action(heartbeat.State);
-        }
-    }
-
-    private sealed record Heartbeat(Action<object> Action, object State);
 }

@@ -25,23 +25,12 @@ internal sealed class StreamDetachMiddleware(ConnectionDelegate next, ILogger lo
 
     public async Task OnConnectionAsync(ConnectionContext context)
     {
-        var connection = new DetachableConnection(context);
-        try
-        {
-            await next(connection).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (connection.IsDetached)
-        {
-            // The stream still runs below, and releases what it holds.
-            DetachLog.KestrelFailedAfterDetach(logger, context.ConnectionId, ex);
-        }
-
-        if (connection.Release() is not { } stream)
+        if (await RunKestrelAsync(context).ConfigureAwait(false) is not { } stream)
         {
             return;
         }
 
-        // Kestrel is done with the connection: the stream owns the raw transport. One method (no
+        // Kestrel is done with the connection: the stream owns the raw transport. One frame (no
         // nested async calls) keeps what a detached stream holds while it idles small.
         var transport = context.Transport;
         var watching = WatchInputAsync(transport.Input, stream, logger, context.ConnectionId);
@@ -74,6 +63,24 @@ internal sealed class StreamDetachMiddleware(ConnectionDelegate next, ILogger lo
             transport.Input.CancelPendingRead();
             await watching.ConfigureAwait(false);
         }
+    }
+
+    // Kestrel's part, in its own frame so that nothing of it (the detachable connection, its
+    // features and pipe views) stays referenced while a detached stream idles.
+    private async Task<IDetachedStream?> RunKestrelAsync(ConnectionContext context)
+    {
+        var connection = new DetachableConnection(context);
+        try
+        {
+            await next(connection).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (connection.IsDetached)
+        {
+            // The stream still runs, and releases what it holds.
+            DetachLog.KestrelFailedAfterDetach(logger, context.ConnectionId, ex);
+        }
+
+        return connection.Release();
     }
 
     private static async Task<bool> EndBodyAsync(PipeWriter output)

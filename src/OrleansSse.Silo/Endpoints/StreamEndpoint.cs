@@ -88,8 +88,9 @@ internal static class StreamEndpoint
             };
         }
 
-        // Once detached, the stream's session owns the registry entry and the limit slot.
-        var detached = false;
+        // Once the session exists, it releases the registry entry and the limit slot (here, or
+        // after the stream ran detached from Kestrel).
+        var sessionOwns = false;
         try
         {
             foreach (var group in groups)
@@ -118,24 +119,31 @@ internal static class StreamEndpoint
                 await StartResponseAsync(context);
                 ConnectionRegistry.Start(opened, FirstBytes(clientId, recovered, stream.Value.RetryMilliseconds));
                 var session = new StreamSession(
-                    opened.Connection, ip, admission.Deadline, ExpiryRetry(stream.Value.RetryMilliseconds), registry, limiter, logger);
+                    opened.Connection, ip, ScheduleExpiry(opened.Connection, admission.Deadline, stream.Value.RetryMilliseconds), registry, limiter, logger);
+                sessionOwns = true;
 
                 // Plaintext HTTP/1.1 (OrleansSse:Stream:DetachFromKestrel): the stream leaves Kestrel's
                 // request processing, so an open stream does not hold Kestrel's per-request state.
                 if (StreamDetach.TryDetach(context, session))
                 {
-                    detached = true;
                     return Results.Empty;
                 }
 
-                if (!await session.WriteAsync(context.Response.BodyWriter, context.RequestAborted))
+                try
                 {
-                    context.Abort();
+                    if (!await session.WriteAsync(context.Response.BodyWriter, context.RequestAborted))
+                    {
+                        context.Abort();
+                    }
+                }
+                finally
+                {
+                    await session.EndAsync();
                 }
             }
             finally
             {
-                if (!detached)
+                if (!sessionOwns)
                 {
                     await registry.CloseAsync(opened.Connection);
                 }
@@ -143,7 +151,7 @@ internal static class StreamEndpoint
         }
         finally
         {
-            if (!detached)
+            if (!sessionOwns)
             {
                 limiter.Release(ip, clientId);
             }
@@ -160,6 +168,16 @@ internal static class StreamEndpoint
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         await response.StartAsync(context.RequestAborted);
+    }
+
+    // Ends the stream at its deadline. The timer captures no request context: a detached stream's
+    // timer must not keep the request's state (its Activity, ...) alive.
+    private static IDisposable? ScheduleExpiry(SseConnection connection, DateTimeOffset? deadline, int retryMilliseconds)
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            return ConnectionExpiry.Schedule(connection, deadline, ExpiryRetry(retryMilliseconds), TimeProvider.System);
+        }
     }
 
     // The retry hint written when a stream expires: encoded once and shared, not once per stream.

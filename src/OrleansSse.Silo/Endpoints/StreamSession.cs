@@ -2,7 +2,6 @@ using System.IO.Pipelines;
 using OrleansSse.Connections;
 using OrleansSse.Silo.Detach;
 using OrleansSse.Silo.Http;
-using OrleansSse.Silo.Security;
 
 namespace OrleansSse.Silo.Endpoints;
 
@@ -15,14 +14,11 @@ namespace OrleansSse.Silo.Endpoints;
 internal sealed class StreamSession(
     SseConnection connection,
     string ip,
-    DateTimeOffset? deadline,
-    ReadOnlyMemory<byte> expiryRetry,
+    IDisposable? expiry,
     ConnectionRegistry registry,
     ConnectionLimiter limiter,
     ILogger logger) : IDetachedStream
 {
-    private IDisposable? _expiry;
-
     /// <summary>
     /// Writes the stream through Kestrel until it ends. Returns true when it ended gracefully
     /// (drain, expiry, a requested disconnect, or the client went away) and false when the broker
@@ -30,14 +26,14 @@ internal sealed class StreamSession(
     /// </summary>
     public async Task<bool> WriteAsync(PipeWriter output, CancellationToken requestAborted)
     {
-        using var expiry = ScheduleExpiry();
         await connection.RunAsync(output, requestAborted).ConfigureAwait(false);
         return EndedGracefully();
     }
 
-    /// <summary>Forgets the stream (registry, its subscriptions) and frees its connection-limit slot.</summary>
+    /// <summary>Forgets the stream (its expiry, the registry entry and subscriptions) and frees its connection-limit slot.</summary>
     public async Task EndAsync()
     {
+        expiry?.Dispose();
         try
         {
             await registry.CloseAsync(connection).ConfigureAwait(false);
@@ -49,16 +45,10 @@ internal sealed class StreamSession(
     }
 
     // Detached: no async frame of its own while the stream idles (the middleware awaits the writer directly).
-    Task IDetachedStream.RunAsync(PipeWriter body)
-    {
-        // Created here, not in the request: the timer must not capture the request's context.
-        _expiry = ScheduleExpiry();
-        return connection.RunAsync(body, CancellationToken.None);
-    }
+    Task IDetachedStream.RunAsync(PipeWriter body) => connection.RunAsync(body, CancellationToken.None);
 
     async Task<bool> IDetachedStream.EndAsync()
     {
-        _expiry?.Dispose();
         try
         {
             return EndedGracefully();
@@ -70,8 +60,6 @@ internal sealed class StreamSession(
     }
 
     void IDetachedStream.ClientGone() => connection.ClientGone();
-
-    private IDisposable? ScheduleExpiry() => ConnectionExpiry.Schedule(connection, deadline, expiryRetry, TimeProvider.System);
 
     private bool EndedGracefully()
     {
