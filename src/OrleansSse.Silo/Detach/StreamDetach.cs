@@ -6,7 +6,11 @@ namespace OrleansSse.Silo.Detach;
 /// <summary>Installs <see cref="StreamDetachMiddleware"/> and detaches started streams from Kestrel.</summary>
 internal static class StreamDetach
 {
-    /// <summary>Adds the detach middleware to every endpoint Kestrel creates from here on (URLs, configuration, <c>Listen</c>).</summary>
+    /// <summary>
+    /// Adds the detach middleware to every endpoint Kestrel creates from here on (URLs,
+    /// configuration, <c>Listen</c>). Limit: Kestrel keeps one endpoint-defaults callback, so a
+    /// later <c>ConfigureEndpointDefaults</c> of the host's own replaces this one (streams then stay in Kestrel).
+    /// </summary>
     public static void UseStreamDetach(this KestrelServerOptions options) =>
         options.ConfigureEndpointDefaults(listen =>
         {
