@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansSse.Testing;
 
@@ -65,6 +66,31 @@ public sealed class DetachedStreamTests
         Assert.Contains(chunks, c => c.Contains("event: news\ndata: detached-event\n\n", StringComparison.Ordinal));
         Assert.Contains(chunks, c => c.Contains(": heartbeat\n\n", StringComparison.Ordinal));
         Assert.DoesNotContain(chunks, c => c.Length == 0);
+    }
+
+    [Fact]
+    public async Task KestrelTimeoutsDoNotEndADetachedStream()
+    {
+        // Past these, Kestrel would close a kept-alive connection and abort one whose response
+        // drains too slowly; a detached stream is no longer Kestrel's request.
+        await using var cluster = await SseTestCluster.StartAsync(new SseTestClusterOptions
+        {
+            Settings = { ["OrleansSse:Stream:HeartbeatInterval"] = "00:00:00.200" },
+            Configure = builder => builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(1);
+                kestrel.Limits.MinResponseDataRate = new MinDataRate(bytesPerSecond: 1_000_000, gracePeriod: TimeSpan.FromSeconds(2));
+            }),
+        });
+        var silo = cluster.Silos[0];
+        using var stream = await RawHttpStream.OpenAsync(silo.BaseAddress, SseTestCluster.StreamPath("long"));
+        await stream.ReadUntilAsync("event: connected");
+
+        // 20 heartbeats: about 4 s, past both limits and several of Kestrel's 1 s timeout checks.
+        await stream.ReadUntilCountAsync(": heartbeat\n\n", 20, TimeSpan.FromSeconds(15));
+
+        Assert.Equal(1, await silo.ReadMetricAsync("orleanssse_connections_active"));
+        Assert.DoesNotContain("\r\n0\r\n\r\n", stream.Text, StringComparison.Ordinal);
     }
 
     [Theory]

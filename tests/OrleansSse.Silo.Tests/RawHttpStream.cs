@@ -49,6 +49,19 @@ internal sealed class RawHttpStream : IDisposable
         }
     }
 
+    /// <summary>Reads until <paramref name="marker"/> was received <paramref name="count"/> times.</summary>
+    public async Task ReadUntilCountAsync(string marker, int count, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (Occurrences(marker) < count)
+        {
+            if (!await ReceiveAsync(cts.Token, $"{count} x '{marker}'"))
+            {
+                throw new Xunit.Sdk.XunitException($"The connection ended after {Occurrences(marker)} x '{marker}'; received:\n{Text}");
+            }
+        }
+    }
+
     /// <summary>Splits the response into its header block and the chunks of its body (the last one empty if it was terminated).</summary>
     public (string Headers, IReadOnlyList<string> Chunks) Parse()
     {
@@ -77,6 +90,18 @@ internal sealed class RawHttpStream : IDisposable
     }
 
     public void Dispose() => _socket.Dispose();
+
+    private int Occurrences(string marker)
+    {
+        var text = Text;
+        var count = 0;
+        for (var at = text.IndexOf(marker, StringComparison.Ordinal); at >= 0; at = text.IndexOf(marker, at + marker.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
 
     private async Task<bool> ReceiveAsync(CancellationToken cancellationToken, string what)
     {
