@@ -5,6 +5,7 @@ using OrleansSse.Backplane;
 using OrleansSse.Connections;
 using OrleansSse.Grains;
 using OrleansSse.Metrics;
+using OrleansSse.Silo.Detach;
 using OrleansSse.Silo.Endpoints;
 using OrleansSse.Silo.Hosting;
 using OrleansSse.Silo.Http;
@@ -32,6 +33,15 @@ public static class SiloApplication
         });
         AddSiloJson(builder);
         AddDefaults(builder);
+
+        // Before the caller's configuration, so that endpoints it adds with Listen() get it too.
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            if (context.Configuration.GetValue($"{SiloOptions.Section}:Stream:{nameof(StreamOptions.DetachFromKestrel)}", true))
+            {
+                kestrel.UseStreamDetach();
+            }
+        });
         configure?.Invoke(builder);
         if (builder.Configuration.GetValue($"{SiloOptions.Section}:{nameof(SiloOptions.InlineSocketScheduling)}", true))
         {

@@ -234,13 +234,21 @@ internal sealed class SseConnection
     }
 
     /// <summary>
+    /// The client went away, as seen by a caller that runs <see cref="RunAsync"/> without a request
+    /// token: the writer stops. <see cref="CloseReason"/> stays <see cref="CloseReason.None"/>.
+    /// </summary>
+    internal void ClientGone() => _closed.Cancel();
+
+    /// <summary>
     /// Writes queued frames until the stream ends: drains everything queued, then flushes once.
     /// Returns when the client goes away or the broker closes the stream.
     /// </summary>
     public async Task RunAsync(PipeWriter output, CancellationToken requestAborted)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _closed.Token);
-        var token = linked.Token;
+        // Without a request token (a caller that reports the client going away with ClientGone)
+        // the stream's own token is enough: no linked source per stream.
+        using var linked = requestAborted.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _closed.Token) : null;
+        var token = linked?.Token ?? _closed.Token;
         // One registration for the stream's life instead of one per wait: cancelling wakes the writer.
         using var onCancelled = token.UnsafeRegister(static c => ((SseConnection)c!).WakeLocked(), this);
         try

@@ -17,4 +17,14 @@ public sealed class StreamOptions
 
     /// <summary>What to do when the queue bound is hit. Default <see cref="Connections.SlowConsumerPolicy.Disconnect"/>.</summary>
     public SlowConsumerPolicy SlowConsumerPolicy { get; set; } = SlowConsumerPolicy.Disconnect;
+
+    /// <summary>
+    /// Whether a started stream on a plaintext HTTP/1.1 connection leaves Kestrel's request
+    /// processing (used by the silo host): the silo then writes the chunked body on the connection
+    /// itself, and an open stream no longer holds Kestrel's per-request state (about half the memory
+    /// of an idle stream, bench/RESULTS.md). HTTPS and HTTP/2 streams always stay in Kestrel.
+    /// Detached streams are outside Kestrel's per-request timeouts and minimum data rates (the queue
+    /// bound still cuts a client that stops reading). Default true.
+    /// </summary>
+    public bool DetachFromKestrel { get; set; } = true;
 }

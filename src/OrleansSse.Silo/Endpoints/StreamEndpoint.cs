@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using OrleansSse.Connections;
+using OrleansSse.Silo.Detach;
 using OrleansSse.Silo.Http;
 using OrleansSse.Silo.Options;
 using OrleansSse.Silo.Security;
@@ -11,6 +12,8 @@ namespace OrleansSse.Silo.Endpoints;
 /// <summary><c>GET /api/sse</c>: the event stream.</summary>
 internal static class StreamEndpoint
 {
+    private static RetryHint? _expiryRetry;
+
     public static void MapStreamEndpoint(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/sse", StreamAsync);
 
@@ -85,6 +88,9 @@ internal static class StreamEndpoint
             };
         }
 
+        // Once the session exists, it releases the registry entry and the limit slot (here, or
+        // after the stream ran detached from Kestrel).
+        var sessionOwns = false;
         try
         {
             // The gate answered early; this enforces the limit atomically (concurrent joins).
@@ -113,23 +119,43 @@ internal static class StreamEndpoint
 
                 await StartResponseAsync(context);
                 ConnectionRegistry.Start(opened, FirstBytes(clientId, recovered, stream.Value.RetryMilliseconds));
-                using var expiry = ConnectionExpiry.Schedule(
-                    opened.Connection, admission.Deadline, SseEncoder.Retry(stream.Value.RetryMilliseconds), TimeProvider.System);
-                await opened.Connection.RunAsync(context.Response.BodyWriter, context.RequestAborted);
-                if (opened.Connection.CloseReason is not (CloseReason.None or CloseReason.Draining or CloseReason.Expired or CloseReason.Requested))
+                var session = new StreamSession(
+                    opened.Connection, ip, ScheduleExpiry(opened.Connection, admission.Deadline, stream.Value.RetryMilliseconds), registry, limiter, logger);
+                sessionOwns = true;
+
+                // Plaintext HTTP/1.1 (OrleansSse:Stream:DetachFromKestrel): the stream leaves Kestrel's
+                // request processing, so an open stream does not hold Kestrel's per-request state.
+                if (StreamDetach.TryDetach(context, session))
                 {
-                    SiloLog.StreamCut(logger, clientId, opened.Connection.CloseReason);
-                    context.Abort();
+                    return Results.Empty;
+                }
+
+                try
+                {
+                    if (!await session.WriteAsync(context.Response.BodyWriter, context.RequestAborted))
+                    {
+                        context.Abort();
+                    }
+                }
+                finally
+                {
+                    await session.EndAsync();
                 }
             }
             finally
             {
-                await registry.CloseAsync(opened.Connection);
+                if (!sessionOwns)
+                {
+                    await registry.CloseAsync(opened.Connection);
+                }
             }
         }
         finally
         {
-            limiter.Release(ip, clientId);
+            if (!sessionOwns)
+            {
+                limiter.Release(ip, clientId);
+            }
         }
 
         return Results.Empty;
@@ -145,9 +171,34 @@ internal static class StreamEndpoint
         await response.StartAsync(context.RequestAborted);
     }
 
+    // Ends the stream at its deadline. The timer captures no request context: a detached stream's
+    // timer must not keep the request's state (its Activity, ...) alive.
+    private static IDisposable? ScheduleExpiry(SseConnection connection, DateTimeOffset? deadline, int retryMilliseconds)
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            return ConnectionExpiry.Schedule(connection, deadline, ExpiryRetry(retryMilliseconds), TimeProvider.System);
+        }
+    }
+
+    // The retry hint written when a stream expires: encoded once and shared, not once per stream.
+    private static ReadOnlyMemory<byte> ExpiryRetry(int milliseconds)
+    {
+        var hint = Volatile.Read(ref _expiryRetry);
+        if (hint is null || hint.Milliseconds != milliseconds)
+        {
+            hint = new RetryHint(milliseconds, SseEncoder.Retry(milliseconds));
+            Volatile.Write(ref _expiryRetry, hint);
+        }
+
+        return hint.Bytes;
+    }
+
     private static byte[] FirstBytes(string clientId, bool recovered, int retryMilliseconds)
     {
         var data = JsonSerializer.Serialize(new ConnectedData("connected", clientId, recovered), SiloJsonContext.Default.ConnectedData);
         return [.. SseEncoder.Encode(null, "connected", data), .. SseEncoder.Retry(retryMilliseconds)];
     }
+
+    private sealed record RetryHint(int Milliseconds, byte[] Bytes);
 }

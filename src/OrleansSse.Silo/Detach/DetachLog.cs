@@ -1,0 +1,13 @@
+namespace OrleansSse.Silo.Detach;
+
+internal static partial class DetachLog
+{
+    [LoggerMessage(EventId = 40, Level = LogLevel.Debug, Message = "Detached stream on connection {ConnectionId} ended with an error")]
+    public static partial void DetachedStreamFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Debug, Message = "Detached stream on connection {ConnectionId}: the input failed")]
+    public static partial void InputFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "Kestrel failed on connection {ConnectionId} after its stream detached")]
+    public static partial void KestrelFailedAfterDetach(ILogger logger, string connectionId, Exception exception);
+}

@@ -1,0 +1,131 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace OrleansSse.Silo.Tests;
+
+/// <summary>
+/// <c>GET /api/sse</c> on a raw socket, reading the response exactly as sent: the header block and
+/// the chunked body with its framing, so tests see chunk sizes and the terminating chunk (ASCII bodies:
+/// chunk sizes are counted in characters).
+/// </summary>
+internal sealed class RawHttpStream : IDisposable
+{
+    private readonly Socket _socket;
+    private readonly List<byte> _received = [];
+    private bool _ended;
+
+    private RawHttpStream(Socket socket) => _socket = socket;
+
+    /// <summary>Everything received so far, as ASCII/UTF-8 text.</summary>
+    public string Text => Encoding.UTF8.GetString([.. _received]);
+
+    public static async Task<RawHttpStream> OpenAsync(Uri baseAddress, string pathAndQuery)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(baseAddress.Host, baseAddress.Port).WaitAsync(Wait.Timeout);
+            var request = $"GET {pathAndQuery} HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nAccept: text/event-stream\r\n\r\n";
+            await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None);
+            return new RawHttpStream(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads until the text received contains <paramref name="marker"/>.</summary>
+    public async Task ReadUntilAsync(string marker)
+    {
+        using var cts = new CancellationTokenSource(Wait.Timeout);
+        while (!Text.Contains(marker, StringComparison.Ordinal))
+        {
+            if (_ended || !await ReceiveAsync(cts.Token, marker))
+            {
+                throw new Xunit.Sdk.XunitException($"The connection ended before '{marker}'; received:\n{Text}");
+            }
+        }
+    }
+
+    /// <summary>Reads until <paramref name="marker"/> was received <paramref name="count"/> times.</summary>
+    public async Task ReadUntilCountAsync(string marker, int count, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (Occurrences(marker) < count)
+        {
+            if (!await ReceiveAsync(cts.Token, $"{count} x '{marker}'"))
+            {
+                throw new Xunit.Sdk.XunitException($"The connection ended after {Occurrences(marker)} x '{marker}'; received:\n{Text}");
+            }
+        }
+    }
+
+    /// <summary>Splits the response into its header block and the chunks of its body (the last one empty if it was terminated).</summary>
+    public (string Headers, IReadOnlyList<string> Chunks) Parse()
+    {
+        var text = Text;
+        var split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        Assert.True(split > 0, $"No header block in:\n{text}");
+        var chunks = new List<string>();
+        var at = split + 4;
+        while (at < text.Length)
+        {
+            var lineEnd = text.IndexOf("\r\n", at, StringComparison.Ordinal);
+            Assert.True(lineEnd > at, $"A chunk size line is cut at {at}:\n{text}");
+            var size = Convert.ToInt32(text[at..lineEnd], 16);
+            var data = lineEnd + 2;
+            Assert.True(data + size + 2 <= text.Length, $"A chunk of {size} bytes is cut short:\n{text}");
+            Assert.Equal("\r\n", text.Substring(data + size, 2));
+            chunks.Add(text.Substring(data, size));
+            at = data + size + 2;
+            if (size == 0)
+            {
+                Assert.True(at == text.Length, $"Bytes after the terminating chunk:\n{text}");
+            }
+        }
+
+        return (text[..split], chunks);
+    }
+
+    public void Dispose() => _socket.Dispose();
+
+    private int Occurrences(string marker)
+    {
+        var text = Text;
+        var count = 0;
+        for (var at = text.IndexOf(marker, StringComparison.Ordinal); at >= 0; at = text.IndexOf(marker, at + marker.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private async Task<bool> ReceiveAsync(CancellationToken cancellationToken, string what)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            var read = await _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+            if (read == 0)
+            {
+                _ended = true;
+                return false;
+            }
+
+            _received.AddRange(buffer.AsSpan(0, read));
+            return true;
+        }
+        catch (SocketException)
+        {
+            _ended = true;
+            return false;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Waited {Wait.Timeout} for {what}; received:\n{Text}");
+        }
+    }
+}
