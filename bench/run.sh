@@ -9,7 +9,7 @@
 #
 # Results: bench/results/<time>/<scenario>-<system>.json and results.md (a markdown table for
 # bench/RESULTS.md). Variables:
-#   BROKER_CMD    command starting the broker (gets --urls); default the Release silo dll
+#   BROKER_CMD    command starting the broker (gets --urls); default the Release silo dll as shipped
 #   BASELINE_CMD  command starting the baseline (gets --urls)
 #   SYSTEMS       "broker baseline" (default); either one alone works
 #   OUT           output directory
@@ -21,16 +21,14 @@ QUICK=0
 [[ "${1:-}" == "--quick" ]] && { QUICK=1; shift; }
 ONLY=" $* "
 wanted() { [[ "$ONLY" == "  " || "$ONLY" == *" $1 "* ]]; }
-BROKER_CMD=${BROKER_CMD:-"dotnet src/OrleansSse.Silo/bin/Release/net10.0/OrleansSse.Silo.dll"}
+# The silo as shipped: its launchers (launchSettings.json, Dockerfile, deploy/local-cluster.sh)
+# set the GC's gen0 budget, which the runtime reads from the environment only.
+BROKER_CMD=${BROKER_CMD:-"env DOTNET_GCgen0size=0x400000 dotnet src/OrleansSse.Silo/bin/Release/net10.0/OrleansSse.Silo.dll"}
 BASELINE_CMD=${BASELINE_CMD:-"dotnet bench/OrleansSse.Baseline/bin/Release/net10.0/OrleansSse.Baseline.dll"}
 SYSTEMS=${SYSTEMS:-"broker baseline"}
 REDIS_SERVER=${REDIS_SERVER:-/usr/bin/redis-server}
 OUT=${OUT:-bench/results/$(date +%Y%m%d-%H%M%S)}
 LOADGEN="dotnet bench/OrleansSse.LoadGen/bin/Release/net10.0/OrleansSse.LoadGen.dll"
-if [[ " $SYSTEMS " == *" broker "* && ! -f src/OrleansSse.Silo/OrleansSse.Silo.csproj && "$BROKER_CMD" == dotnet\ src/* ]]; then
-  echo "src/OrleansSse.Silo does not exist yet: measuring the baseline only"
-  SYSTEMS=${SYSTEMS//broker/}
-fi
 mkdir -p "$OUT"
 ulimit -n "$(ulimit -Hn)"   # 10k connections need > 10k descriptors in the silo and here
 

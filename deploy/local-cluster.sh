@@ -55,6 +55,7 @@ for _ in $(seq 1 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && bre
 upstreams=""
 for i in 1 2 3; do
   silo_port=$((silo_base + i - 1))
+  DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x400000} \
   OrleansSse__SiloName=silo$i OrleansSse__Backplane__Redis=127.0.0.1:$redis_port \
     dotnet "$silo_dll" --config "$root/silo.json" --urls "http://127.0.0.1:$silo_port" \
     >"$run/silo$i.log" 2>&1 &
