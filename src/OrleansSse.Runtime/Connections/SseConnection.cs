@@ -323,20 +323,12 @@ internal sealed class SseConnection
         }
 
         LastPosition = frame.Position;
-        if (key is null)
+        if (_pending.Enqueue(frame.Bytes, key))
         {
-            EnqueueLocked(frame.Bytes);
-        }
-        else
-        {
-            if (_pending.Enqueue(frame.Bytes, key))
-            {
-                _metrics.FramesCoalesced(1);
-            }
-
-            Wake();
+            _metrics.FramesCoalesced(1);
         }
 
+        Wake();
         return true;
     }
 
