@@ -127,6 +127,7 @@ public static class SiloApplication
         services.TryAddSingleton<ConnectionRegistry>();
         services.TryAddSingleton<ConnectionLimiter>();
         services.AddHostedService<HeartbeatService>();
+        services.AddHostedService<ExpiryService>();
         services.AddHostedService<DrainService>();
         services.AddProblemDetails();
         services.AddSiloSecurity(builder.Configuration);

@@ -11,7 +11,7 @@ internal sealed partial class ConnectionRegistry
     {
         TaskCompletionSource<IAsyncDisposable>? created = null;
         TargetSubscription? entry;
-        Task<IAsyncDisposable> subscription;
+        Task<IAsyncDisposable>? subscribing;
         lock (_gate)
         {
             if (!_connections.Contains(connection) || !connection.AddTarget(target))
@@ -23,12 +23,12 @@ internal sealed partial class ConnectionRegistry
             {
                 entry = new TargetSubscription(target);
                 created = new TaskCompletionSource<IAsyncDisposable>(TaskCreationOptions.RunContinuationsAsynchronously);
-                entry.Subscription = created.Task;
+                entry.Subscribing = created.Task;
                 _targets[target] = entry;
             }
 
             entry.Connections.Add(connection);
-            subscription = entry.Subscription!;
+            subscribing = entry.Subscribing;
         }
 
         if (created is not null)
@@ -36,7 +36,10 @@ internal sealed partial class ConnectionRegistry
             _ = SubscribeAsync(entry, created);
         }
 
-        await subscription.ConfigureAwait(false);
+        if (subscribing is not null)
+        {
+            await subscribing.ConfigureAwait(false);
+        }
     }
 
     private async Task SubscribeAsync(TargetSubscription entry, TaskCompletionSource<IAsyncDisposable> completion)
@@ -45,6 +48,12 @@ internal sealed partial class ConnectionRegistry
         try
         {
             var subscription = await _backplane.SubscribeAsync(target, m => OnMessage(entry, m)).ConfigureAwait(false);
+            lock (_gate)
+            {
+                entry.Handle = subscription;
+                entry.Subscribing = null;
+            }
+
             completion.SetResult(subscription);
         }
         catch (Exception ex)
@@ -63,7 +72,8 @@ internal sealed partial class ConnectionRegistry
 
     private async Task UnfollowAsync(SseConnection connection, SseTarget target)
     {
-        Task<IAsyncDisposable>? last = null;
+        Task<IAsyncDisposable>? subscribing;
+        IAsyncDisposable? handle;
         lock (_gate)
         {
             connection.RemoveTarget(target);
@@ -73,21 +83,20 @@ internal sealed partial class ConnectionRegistry
             }
 
             entry.Connections.Remove(connection);
-            if (entry.Connections.Count == 0)
+            if (entry.Connections.Count > 0)
             {
-                _targets.Remove(target);
-                last = entry.Subscription;
+                return;
             }
-        }
 
-        if (last is null)
-        {
-            return;
+            _targets.Remove(target);
+            subscribing = entry.Subscribing;
+            handle = entry.Handle;
         }
 
         try
         {
-            await (await last.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+            handle ??= await subscribing!.ConfigureAwait(false);
+            await handle.DisposeAsync().ConfigureAwait(false);
         }
         catch (Exception ex)
         {

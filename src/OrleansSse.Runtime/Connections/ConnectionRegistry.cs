@@ -155,6 +155,38 @@ internal sealed partial class ConnectionRegistry : IDisposable
     }
 
     /// <summary>
+    /// Ends (<see cref="SseConnection.Expire"/>, with <paramref name="last"/> after what is queued)
+    /// every stream whose deadline is at or before <paramref name="horizon"/>. Returns how many.
+    /// </summary>
+    public int ExpireDue(DateTimeOffset horizon, ReadOnlyMemory<byte> last)
+    {
+        List<SseConnection>? due = null;
+        lock (_gate)
+        {
+            // No snapshot copy: a sweep of every stream each second allocates nothing unless one is due.
+            foreach (var connection in _connections)
+            {
+                if (connection.IsDue(horizon))
+                {
+                    (due ??= []).Add(connection);
+                }
+            }
+        }
+
+        if (due is null)
+        {
+            return 0;
+        }
+
+        foreach (var connection in due)
+        {
+            connection.Expire(last);
+        }
+
+        return due.Count;
+    }
+
+    /// <summary>
     /// Starts draining: refuses new streams and ends every open one after what it has queued, with
     /// a short <c>retry:</c> hint so browsers resume on another silo.
     /// </summary>

@@ -14,14 +14,19 @@ namespace OrleansSse.Connections;
 /// Frames with a coalesce key supersede the unwritten frame with the same key (see
 /// <see cref="FrameQueue"/>): superseded frames are counted as coalesced, not dropped, and do not
 /// count toward the queue bound. No lock is held while writing to the socket.
+/// An idle stream holds no cancellation source or timer: stopping wakes the writer and cancels
+/// its pending flush (<see cref="PipeWriter.CancelPendingFlush"/>); deadlines are swept silo-wide.
 /// </summary>
 internal sealed class SseConnection
 {
     private readonly object _lock = new();
     private readonly StreamOptions _options;
     private readonly SseMetrics _metrics;
-    private readonly CancellationTokenSource _closed = new();
-    private readonly HashSet<SseTarget> _targets = [];
+    private SseTarget[] _targets = new SseTarget[2]; // the client and everyone, then its groups
+    private int _targetCount;
+    private PipeWriter? _output; // while the writer runs: a stop cancels its pending flush
+    private bool _stopped; // the writer must return: the client went away or the broker cut the stream
+    private long _deadlineTicks; // UTC ticks at which the stream expires; 0 for never
     private FrameQueue _pending = new();
     private FrameQueue _spare = new();
     private readonly WakeSignal _wake = new();
@@ -55,8 +60,17 @@ internal sealed class SseConnection
     /// <summary>Why the broker ended it (<see cref="CloseReason.None"/> while open).</summary>
     public CloseReason CloseReason { get; private set; }
 
-    /// <summary>Cancelled when the broker ends the stream.</summary>
-    public CancellationToken Closed => _closed.Token;
+    /// <summary>Whether the writer was told to stop (the client went away or the broker cut the stream).</summary>
+    internal bool IsStopped
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stopped;
+            }
+        }
+    }
 
     internal SseTarget[] Targets
     {
@@ -64,16 +78,29 @@ internal sealed class SseConnection
         {
             lock (_lock)
             {
-                return [.. _targets];
+                return _targets.AsSpan(0, _targetCount).ToArray();
             }
         }
     }
 
+    // A stream follows a handful of targets: a linear scan of a small array beats a hash set's
+    // buckets and entries, which an idle stream would carry for its whole life.
     internal bool AddTarget(SseTarget target)
     {
         lock (_lock)
         {
-            return _targets.Add(target);
+            if (Array.IndexOf(_targets, target, 0, _targetCount) >= 0)
+            {
+                return false;
+            }
+
+            if (_targetCount == _targets.Length)
+            {
+                Array.Resize(ref _targets, _targetCount * 2);
+            }
+
+            _targets[_targetCount++] = target;
+            return true;
         }
     }
 
@@ -81,9 +108,24 @@ internal sealed class SseConnection
     {
         lock (_lock)
         {
-            return _targets.Remove(target);
+            var index = Array.IndexOf(_targets, target, 0, _targetCount);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            _targets[index] = _targets[--_targetCount];
+            _targets[_targetCount] = default;
+            return true;
         }
     }
+
+    /// <summary>Sets when the stream expires (<see cref="Expire"/> by the silo's sweep); null for never.</summary>
+    internal void SetDeadline(DateTimeOffset? deadline) =>
+        Volatile.Write(ref _deadlineTicks, deadline is { } at ? Math.Max(at.UtcTicks, 1) : 0);
+
+    /// <summary>Whether the stream's deadline has passed at <paramref name="now"/>.</summary>
+    internal bool IsDue(DateTimeOffset now) => Volatile.Read(ref _deadlineTicks) is > 0 and var ticks && ticks <= now.UtcTicks;
 
     internal void SetCursor(string epoch, long position)
     {
@@ -237,31 +279,39 @@ internal sealed class SseConnection
     /// The client went away, as seen by a caller that runs <see cref="RunAsync"/> without a request
     /// token: the writer stops. <see cref="CloseReason"/> stays <see cref="CloseReason.None"/>.
     /// </summary>
-    internal void ClientGone() => _closed.Cancel();
+    internal void ClientGone() => Stop();
 
     /// <summary>
     /// Writes queued frames until the stream ends: drains everything queued, then flushes once.
-    /// Returns when the client goes away or the broker closes the stream.
+    /// Returns when the client goes away (<paramref name="requestAborted"/> or <see cref="ClientGone"/>)
+    /// or the broker closes the stream.
     /// </summary>
     public async Task RunAsync(PipeWriter output, CancellationToken requestAborted)
     {
+        lock (_lock)
+        {
+            _output = output;
+        }
+
         // Without a request token (a caller that reports the client going away with ClientGone)
-        // the stream's own token is enough: no linked source per stream.
-        using var linked = requestAborted.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _closed.Token) : null;
-        var token = linked?.Token ?? _closed.Token;
-        // One registration for the stream's life instead of one per wait: cancelling wakes the writer.
-        using var onCancelled = token.UnsafeRegister(static c => ((SseConnection)c!).WakeLocked(), this);
+        // nothing is registered: an idle stream holds no registration.
+        using var onAborted = requestAborted.UnsafeRegister(static c => ((SseConnection)c!).Stop(), this);
         try
         {
-            while (!token.IsCancellationRequested)
+            while (true)
             {
                 FrameQueue batch;
                 ValueTask? wait = null;
                 lock (_lock)
                 {
+                    if (_stopped)
+                    {
+                        return;
+                    }
+
                     if (_pending.Count == 0)
                     {
-                        if (_ending || token.IsCancellationRequested)
+                        if (_ending)
                         {
                             return;
                         }
@@ -287,18 +337,46 @@ internal sealed class SseConnection
                     output.Write(bytes.Span);
                 }
 
-                var result = await output.FlushAsync(token).ConfigureAwait(false);
+                // A stop cancels this flush (the loop then sees it stopped); a client that went
+                // away completes it.
+                var result = await output.FlushAsync().ConfigureAwait(false);
                 _metrics.FramesWritten(count);
-                if (result.IsCompleted || result.IsCanceled)
+                if (result.IsCompleted)
                 {
                     return;
                 }
             }
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        catch (OperationCanceledException) when (IsStopped)
         {
             // The client went away or the broker cut the stream.
         }
+        finally
+        {
+            lock (_lock)
+            {
+                _output = null;
+            }
+        }
+    }
+
+    // The writer returns: wakes it if it waits for frames, cancels its flush if it waits for the client.
+    private void Stop()
+    {
+        PipeWriter? output;
+        lock (_lock)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _stopped = true;
+            output = _output;
+            Wake();
+        }
+
+        output?.CancelPendingFlush();
     }
 
     private bool EnqueueEventLocked(Frame frame, bool bounded)
@@ -356,14 +434,6 @@ internal sealed class SseConnection
         }
     }
 
-    private void WakeLocked()
-    {
-        lock (_lock)
-        {
-            Wake();
-        }
-    }
-
     private void SlowConsumerLocked(int dropped)
     {
         CloseReason = CloseReason.SlowConsumer;
@@ -375,8 +445,8 @@ internal sealed class SseConnection
         CancelLater();
     }
 
-    // Cancelling runs the writer's continuation synchronously; do it off the caller's stack, which
-    // may be a backplane delivery loop or hold this connection's lock.
+    // Cancelling a flush may run the writer's continuation synchronously; do it off the caller's
+    // stack, which may be a backplane delivery loop or hold this connection's lock.
     private void CancelLater() =>
-        ThreadPool.UnsafeQueueUserWorkItem(static cts => cts.Cancel(), _closed, preferLocal: false);
+        ThreadPool.UnsafeQueueUserWorkItem(static c => c.Stop(), this, preferLocal: false);
 }

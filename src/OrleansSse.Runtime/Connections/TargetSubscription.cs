@@ -13,5 +13,9 @@ internal sealed class TargetSubscription(SseTarget target)
 
     public ConnectionList Connections { get; } = new();
 
-    public Task<IAsyncDisposable>? Subscription { get; set; }
+    /// <summary>While the backplane subscription is being made: completes with it. Null once it is made.</summary>
+    public Task<IAsyncDisposable>? Subscribing { get; set; }
+
+    /// <summary>The backplane subscription once made (an idle target keeps no task for it).</summary>
+    public IAsyncDisposable? Handle { get; set; }
 }

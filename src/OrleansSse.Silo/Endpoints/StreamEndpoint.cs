@@ -12,8 +12,6 @@ namespace OrleansSse.Silo.Endpoints;
 /// <summary><c>GET /api/sse</c>: the event stream.</summary>
 internal static class StreamEndpoint
 {
-    private static RetryHint? _expiryRetry;
-
     public static void MapStreamEndpoint(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/sse", StreamAsync);
 
@@ -118,9 +116,10 @@ internal static class StreamEndpoint
                 }
 
                 await StartResponseAsync(context);
+                // Ended at its deadline by the silo's expiry sweep (ExpiryService), not a timer per stream.
+                opened.Connection.SetDeadline(admission.Deadline);
                 ConnectionRegistry.Start(opened, FirstBytes(clientId, recovered, stream.Value.RetryMilliseconds));
-                var session = new StreamSession(
-                    opened.Connection, ip, ScheduleExpiry(opened.Connection, admission.Deadline, stream.Value.RetryMilliseconds), registry, limiter, logger);
+                var session = new StreamSession(opened.Connection, ip, registry, limiter, logger);
                 sessionOwns = true;
 
                 // Plaintext HTTP/1.1 (OrleansSse:Stream:DetachFromKestrel): the stream leaves Kestrel's
@@ -171,34 +170,9 @@ internal static class StreamEndpoint
         await response.StartAsync(context.RequestAborted);
     }
 
-    // Ends the stream at its deadline. The timer captures no request context: a detached stream's
-    // timer must not keep the request's state (its Activity, ...) alive.
-    private static IDisposable? ScheduleExpiry(SseConnection connection, DateTimeOffset? deadline, int retryMilliseconds)
-    {
-        using (ExecutionContext.SuppressFlow())
-        {
-            return ConnectionExpiry.Schedule(connection, deadline, ExpiryRetry(retryMilliseconds), TimeProvider.System);
-        }
-    }
-
-    // The retry hint written when a stream expires: encoded once and shared, not once per stream.
-    private static ReadOnlyMemory<byte> ExpiryRetry(int milliseconds)
-    {
-        var hint = Volatile.Read(ref _expiryRetry);
-        if (hint is null || hint.Milliseconds != milliseconds)
-        {
-            hint = new RetryHint(milliseconds, SseEncoder.Retry(milliseconds));
-            Volatile.Write(ref _expiryRetry, hint);
-        }
-
-        return hint.Bytes;
-    }
-
     private static byte[] FirstBytes(string clientId, bool recovered, int retryMilliseconds)
     {
         var data = JsonSerializer.Serialize(new ConnectedData("connected", clientId, recovered), SiloJsonContext.Default.ConnectedData);
         return [.. SseEncoder.Encode(null, "connected", data), .. SseEncoder.Retry(retryMilliseconds)];
     }
-
-    private sealed record RetryHint(int Milliseconds, byte[] Bytes);
 }

@@ -14,7 +14,6 @@ namespace OrleansSse.Silo.Endpoints;
 internal sealed class StreamSession(
     SseConnection connection,
     string ip,
-    IDisposable? expiry,
     ConnectionRegistry registry,
     ConnectionLimiter limiter,
     ILogger logger) : IDetachedStream
@@ -30,10 +29,9 @@ internal sealed class StreamSession(
         return EndedGracefully();
     }
 
-    /// <summary>Forgets the stream (its expiry, the registry entry and subscriptions) and frees its connection-limit slot.</summary>
+    /// <summary>Forgets the stream (the registry entry and subscriptions) and frees its connection-limit slot.</summary>
     public async Task EndAsync()
     {
-        expiry?.Dispose();
         try
         {
             await registry.CloseAsync(connection).ConfigureAwait(false);

@@ -76,7 +76,7 @@ public sealed class SseConnectionTests
     }
 
     [Fact]
-    public void QueueBoundHit_DisconnectPolicy_ClosesAndCountsTheDrops()
+    public async Task QueueBoundHit_DisconnectPolicy_ClosesAndCountsTheDrops()
     {
         var (connection, metrics) = Create(capacity: 4);
         connection.Start("first\n\n"u8.ToArray());
@@ -88,7 +88,8 @@ public sealed class SseConnectionTests
 
         Assert.Equal(CloseReason.SlowConsumer, connection.CloseReason);
         Assert.Equal(1, metrics.SlowConsumerDisconnects);
-        Assert.True(SpinWait.SpinUntil(() => connection.Closed.IsCancellationRequested, Timeout));
+        Assert.True(SpinWait.SpinUntil(() => connection.IsStopped, Timeout));
+        await connection.RunAsync(new Pipe().Writer, CancellationToken.None).WaitAsync(Timeout); // the writer does not start
     }
 
     [Fact]
@@ -139,5 +140,47 @@ public sealed class SseConnectionTests
         Assert.Equal(": heartbeat\n\n", await ReadUntilAsync(pipe.Reader, "heartbeat"));
         await cts.CancelAsync();
         await run.WaitAsync(Timeout);
+    }
+
+    [Theory]
+    [InlineData("client gone")]
+    [InlineData("request aborted")]
+    [InlineData("broker cut")]
+    public async Task Stop_WhileTheFlushWaitsForAClientThatDoesNotRead_EndsTheWriter(string how)
+    {
+        var (connection, _) = Create();
+        connection.Start(new byte[4096]);
+        connection.Release([]);
+
+        // The reader never reads: the first flush waits for it.
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 64, resumeWriterThreshold: 32));
+        using var cts = new CancellationTokenSource();
+        var run = connection.RunAsync(pipe.Writer, cts.Token);
+        Assert.True(SpinWait.SpinUntil(() => pipe.Reader.TryRead(out var peek) && PeekBack(pipe.Reader, peek) >= 4096, Timeout));
+        Assert.False(run.IsCompleted);
+
+        switch (how)
+        {
+            case "client gone":
+                connection.ClientGone();
+                break;
+            case "request aborted":
+                await cts.CancelAsync();
+                break;
+            default:
+                connection.Close(CloseReason.Aborted);
+                break;
+        }
+
+        await run.WaitAsync(Timeout);
+        Assert.True(connection.IsStopped);
+    }
+
+    // Looks at what is buffered without consuming it; returns its length.
+    private static long PeekBack(PipeReader reader, ReadResult peek)
+    {
+        var length = peek.Buffer.Length;
+        reader.AdvanceTo(peek.Buffer.Start, peek.Buffer.Start);
+        return length;
     }
 }
