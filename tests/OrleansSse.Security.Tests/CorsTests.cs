@@ -58,6 +58,82 @@ public sealed class CorsTests
         await using var silo = await TestSilo.StartAsync();
         using var preflight = await silo.SendAsync(Preflight("/api/sse/send", Allowed));
         Assert.False(preflight.Headers.Contains("Access-Control-Allow-Origin"));
+        Assert.False(preflight.Headers.Contains("Vary"));
+    }
+
+    // One listed origin: ASP.NET Core's CORS middleware sends no Vary at all, yet the answer still
+    // depends on Origin (the header is there for the listed origin only), so a shared cache could
+    // hand one origin's answer to another.
+    [Theory]
+    [InlineData(Allowed)]
+    [InlineData("https://evil.example")]
+    [InlineData(null)]
+    public async Task Requests_WithOneListedOrigin_VaryByOrigin_WhateverTheirOrigin(string? origin)
+    {
+        await using var silo = await TestSilo.StartAsync(TestSilo.Secure(("OrleansSse:Cors:AllowedOrigins:0", Allowed)));
+        using var request = TestSilo.Request(HttpMethod.Get, "/api/sse/groups/team");
+        if (origin is not null)
+        {
+            request.Headers.Add("Origin", origin);
+        }
+
+        using var response = await silo.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        AssertVariesByOriginOnce(response);
+        Assert.Equal(origin == Allowed, response.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Theory]
+    [InlineData(Allowed)]
+    [InlineData("https://evil.example")]
+    public async Task Preflights_WithOneListedOrigin_VaryByOrigin(string origin)
+    {
+        await using var silo = await TestSilo.StartAsync(TestSilo.Secure(("OrleansSse:Cors:AllowedOrigins:0", Allowed)));
+
+        using var response = await silo.SendAsync(Preflight("/api/sse/send", origin));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        AssertVariesByOriginOnce(response);
+        Assert.Equal(origin == Allowed, response.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public async Task Stream_FromTheOneListedOrigin_VariesByOrigin()
+    {
+        await using var silo = await TestSilo.StartAsync(TestSilo.Secure(("OrleansSse:Cors:AllowedOrigins:0", Allowed)));
+
+        await using var stream = await silo.OpenStreamAsync("?client_id=alice", TestTokens.For("alice"), r => r.Headers.Add("Origin", Allowed));
+
+        Assert.Equal(HttpStatusCode.OK, stream.Response.StatusCode);
+        Assert.Equal("alice", await stream.ConnectedAsync());
+        Assert.Equal(Allowed, stream.Response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        AssertVariesByOriginOnce(stream.Response);
+    }
+
+    // Several listed origins: the CORS middleware adds Vary: Origin itself on answers to a listed
+    // origin; the silo adds it everywhere else and never twice.
+    [Fact]
+    public async Task SeveralListedOrigins_EveryResponseVariesByOriginOnce()
+    {
+        await using var silo = await TestSilo.StartAsync(TestSilo.Secure(
+            ("OrleansSse:Cors:AllowedOrigins:0", Allowed), ("OrleansSse:Cors:AllowedOrigins:1", "https://other.example")));
+
+        using var listed = TestSilo.Request(HttpMethod.Get, "/api/sse/groups/team");
+        listed.Headers.Add("Origin", Allowed);
+        using var listedResponse = await silo.SendAsync(listed);
+        using var unlisted = TestSilo.Request(HttpMethod.Get, "/api/sse/groups/team");
+        unlisted.Headers.Add("Origin", "https://evil.example");
+        using var unlistedResponse = await silo.SendAsync(unlisted);
+        using var preflight = await silo.SendAsync(Preflight("/api/sse/send", Allowed));
+        await using var stream = await silo.OpenStreamAsync("?client_id=alice", TestTokens.For("alice"), r => r.Headers.Add("Origin", Allowed));
+
+        Assert.Equal(Allowed, listedResponse.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal("alice", await stream.ConnectedAsync());
+        AssertVariesByOriginOnce(listedResponse);
+        AssertVariesByOriginOnce(unlistedResponse);
+        AssertVariesByOriginOnce(preflight);
+        AssertVariesByOriginOnce(stream.Response);
     }
 
     [Fact]
@@ -85,6 +161,14 @@ public sealed class CorsTests
         {
             await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
         }
+    }
+
+    private static void AssertVariesByOriginOnce(HttpResponseMessage response)
+    {
+        var vary = response.Headers.TryGetValues("Vary", out var values)
+            ? values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries)).ToList()
+            : [];
+        Assert.Single(vary, v => string.Equals(v, "Origin", StringComparison.OrdinalIgnoreCase));
     }
 
     private static HttpRequestMessage Preflight(string path, string origin)

@@ -15,23 +15,28 @@ public sealed class LimitOptions
     /// <summary>Largest request body in bytes; past it 413. Default 65536.</summary>
     public long MaxBodyBytes { get; set; } = 64 * 1024;
 
-    /// <summary>Most groups a client may join with <c>groups=</c> on connect. Default 32.</summary>
+    /// <summary>Most groups a client may join with <c>groups=</c> on connect (400 past it). Default 32; 0 refuses any <c>groups=</c>.</summary>
     public int MaxGroupsPerConnect { get; set; } = 32;
 
     /// <summary>
     /// Most groups a client id may belong to in total, checked on <c>PUT</c> membership and on
-    /// <c>groups=</c> at connect (409 past it). Default 64. Checked and joined in one atomic
-    /// backplane step, so concurrent joins cannot pass it.
+    /// <c>groups=</c> at connect (409 past it). Default 64; 0: no limit. Checked and joined in one
+    /// atomic backplane step, so concurrent joins cannot pass it. Only the HTTP API checks it:
+    /// <see cref="ISseCluster"/> callers (in-process, or a Redis-mode client) are not limited.
     /// </summary>
     public int MaxGroupsPerClient { get; set; } = 64;
 
     /// <summary>
-    /// Publishing calls per second per publisher key (per remote IP when no keys are configured),
-    /// a token bucket refilled every second; past it 429 with <c>Retry-After</c>. Default 1000; 0: no limit.
+    /// Calls per second to the publishing (AI included), membership, disconnect and info endpoints
+    /// per publisher key (per remote IP when no keys are configured), on this silo: a token bucket
+    /// refilled with this many every second; past it 429 with <c>Retry-After</c>. Default 1000; 0: no limit.
     /// </summary>
     public int PublishEventsPerSecond { get; set; } = 1_000;
 
-    /// <summary>The token bucket's size: how many calls may come at once. Default 2000.</summary>
+    /// <summary>
+    /// The token bucket's size: how many calls may come at once (at least 1; below
+    /// <see cref="PublishEventsPerSecond"/> it also caps the rate). Default 2000.
+    /// </summary>
     public int PublishBurst { get; set; } = 2_000;
 
     /// <summary>
@@ -40,6 +45,10 @@ public sealed class LimitOptions
     /// </summary>
     public TimeSpan? MaxConnectionLifetime { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>The <c>Retry-After</c> seconds sent with 429 and 503. Default 5.</summary>
+    /// <summary>
+    /// The <c>Retry-After</c> seconds sent with <c>GET /api/sse</c>'s 429 (per IP, per client) and
+    /// 503 (silo full). Default 5. (A draining silo says 1, a backplane outage 2, the publish rate
+    /// limit the bucket's wait.)
+    /// </summary>
     public int RetryAfterSeconds { get; set; } = 5;
 }

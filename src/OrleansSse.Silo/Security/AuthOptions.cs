@@ -10,9 +10,9 @@ public sealed class AuthOptions
     public const string Section = "OrleansSse:Auth";
 
     /// <summary>
-    /// Keys accepted in <c>Authorization: Bearer &lt;key&gt;</c> on the publishing and membership
-    /// endpoints. Several may be valid at once, so a key can be rotated without downtime. Empty:
-    /// anyone who can reach the silo may publish.
+    /// Keys accepted in <c>Authorization: Bearer &lt;key&gt;</c> on the publishing (AI included),
+    /// membership, disconnect and client/group info endpoints. Several may be valid at once, so a
+    /// key can be rotated without downtime. Empty: anyone who can reach the silo may publish.
     /// </summary>
     public string[] PublisherKeys { get; set; } = [];
 

@@ -34,11 +34,15 @@ internal static class SecurityServices
         return services;
     }
 
-    /// <summary>Adds the CORS middleware when origins are configured (otherwise no CORS headers at all).</summary>
+    /// <summary>
+    /// Adds the CORS middleware when origins are configured (otherwise no CORS headers at all), with
+    /// <c>Vary: Origin</c> on every response (<see cref="VaryByOriginMiddleware"/>).
+    /// </summary>
     public static WebApplication UseSiloSecurity(this WebApplication app)
     {
         if (app.Configuration.GetSection(CorsOptions.Section).Get<CorsOptions>() is { Enabled: true })
         {
+            app.UseMiddleware<VaryByOriginMiddleware>();
             app.UseCors(CorsPolicy);
         }
 
