@@ -21,7 +21,7 @@ internal sealed partial class ConnectionRegistry
 
             if (!_targets.TryGetValue(target, out entry))
             {
-                entry = new TargetSubscription(target);
+                entry = new TargetSubscription(target, this);
                 created = new TaskCompletionSource<IAsyncDisposable>(TaskCreationOptions.RunContinuationsAsynchronously);
                 entry.Subscribing = created.Task;
                 _targets[target] = entry;
@@ -47,7 +47,7 @@ internal sealed partial class ConnectionRegistry
         var target = entry.Target;
         try
         {
-            var subscription = await _backplane.SubscribeAsync(target, m => OnMessage(entry, m)).ConfigureAwait(false);
+            var subscription = await _backplane.SubscribeAsync(target, entry.Deliver).ConfigureAwait(false);
             lock (_gate)
             {
                 entry.Handle = subscription;
@@ -104,7 +104,7 @@ internal sealed partial class ConnectionRegistry
         }
     }
 
-    private void OnMessage(TargetSubscription entry, BackplaneMessage message)
+    internal void OnMessage(TargetSubscription entry, BackplaneMessage message)
     {
         _metrics.BackplaneMessageReceived();
         var connections = entry.Connections.Snapshot();

@@ -7,11 +7,14 @@ namespace OrleansSse.Connections;
 /// (made when the first local connection arrives, dropped when the last leaves).
 /// Fan-out reads the connection list without a lock (see <see cref="ConnectionList"/>).
 /// </summary>
-internal sealed class TargetSubscription(SseTarget target)
+internal sealed class TargetSubscription(SseTarget target, ConnectionRegistry registry)
 {
     public SseTarget Target { get; } = target;
 
     public ConnectionList Connections { get; } = new();
+
+    /// <summary>The backplane subscription's handler (a method of this entry: no closure per target).</summary>
+    public void Deliver(BackplaneMessage message) => registry.OnMessage(this, message);
 
     /// <summary>While the backplane subscription is being made: completes with it. Null once it is made.</summary>
     public Task<IAsyncDisposable>? Subscribing { get; set; }
