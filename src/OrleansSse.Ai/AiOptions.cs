@@ -33,7 +33,7 @@ public sealed class AiOptions
 
     /// <summary>
     /// How many tokens are sent between checks that the client is still online; a client found
-    /// offline stops its generation. Default 8.
+    /// offline stops its generation. At least 1; default 8.
     /// </summary>
     public int OnlineCheckEveryTokens { get; set; } = 8;
 

@@ -18,17 +18,18 @@ public static class AiServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="AiStreamingService"/> (also as a hosted service, so running answers are
     /// cancelled on shutdown), <see cref="AiOptions"/> bound from <c>OrleansSse:Ai</c> (validated
-    /// at start) and the model the options select. Needs an <see cref="ISseCluster"/> in DI.
+    /// at start; an unknown key there is refused) and the model the options select. Needs an <see cref="ISseCluster"/> in DI.
     /// </summary>
     public static IServiceCollection AddOrleansSseAi(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<AiOptions>()
-            .Bind(configuration.GetSection(AiOptions.SectionName))
+            .Bind(configuration.GetSection(AiOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
             .Validate(o => o.MaxPromptLength > 0, "OrleansSse:Ai:MaxPromptLength must be positive.")
             .Validate(o => o.TokenDelay >= TimeSpan.Zero, "OrleansSse:Ai:TokenDelay must not be negative.")
             .Validate(o => o.UpstreamTimeout > TimeSpan.Zero, "OrleansSse:Ai:UpstreamTimeout must be positive.")
+            .Validate(o => o.OnlineCheckEveryTokens >= 1, "OrleansSse:Ai:OnlineCheckEveryTokens must be at least 1.")
             .Validate(
                 o => o.Provider != AiProvider.OpenAi || Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _),
                 "OrleansSse:Ai:BaseUrl must be an absolute URL when Provider is OpenAi.")

@@ -9,6 +9,9 @@ namespace OrleansSse.Ai;
 /// <summary>The handler of <c>POST /api/ai/stream-chat</c>.</summary>
 internal static class StreamChatEndpoint
 {
+    /// <summary>The <c>Retry-After</c> of the 503 a stopping service answers (as a draining silo's stream endpoint).</summary>
+    private const string StoppingRetryAfterSeconds = "1";
+
     public static async Task<IResult> HandleAsync(
         HttpRequest request,
         [FromServices] AiStreamingService service,
@@ -83,7 +86,9 @@ internal static class StreamChatEndpoint
         }
         catch (InvalidOperationException ex)
         {
-            return Results.Problem(ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Unavailable");
+            // The service is stopping (the silo drains): try again soon, on another silo.
+            request.HttpContext.Response.Headers.RetryAfter = StoppingRetryAfterSeconds;
+            return Results.Problem(ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable");
         }
 
         return Results.Json(new StreamChatAccepted(clientId!), statusCode: StatusCodes.Status202Accepted);

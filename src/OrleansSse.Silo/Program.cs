@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using OrleansSse.Silo;
 
 // Socket completions inline too (pairs with OrleansSse:InlineSocketScheduling; read once, before
@@ -8,15 +9,26 @@ if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLET
 }
 
 WebApplication app;
+var starting = true;
 try
 {
-    app = SiloApplication.Build(args);
+    // While starting, the host's own error log ("Hosting failed to start" with the stack trace) is
+    // left out: the failure is the exception StartAsync throws, told in one line below. (This rule
+    // decides alone for that category, which logs nothing else above Debug but later failures.)
+    app = SiloApplication.Build(args, builder => builder.Logging.AddFilter(
+        "Microsoft.Extensions.Hosting.Internal.Host",
+        level => level >= LogLevel.Information && !(Volatile.Read(ref starting) && level >= LogLevel.Error)));
+
+    // Every options check at once (the host would stop at the first service whose options fail).
+    app.Services.GetService<IStartupValidator>()?.Validate();
     await app.StartAsync();
+    Volatile.Write(ref starting, false);
 }
-catch (Exception ex) when (ex is InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException or IOException or FormatException)
+catch (Exception ex) when (CannotStart(ex))
 {
     // Configuration that cannot work, or an address already in use: say so and exit, no stack trace.
-    await Console.Error.WriteLineAsync($"OrleansSse silo cannot start: {ex.Message}");
+    var reasons = ex is AggregateException many ? many.InnerExceptions.Select(e => e.Message) : [ex.Message];
+    await Console.Error.WriteLineAsync($"OrleansSse silo cannot start: {string.Join(" ", reasons)}");
     return 1;
 }
 
@@ -26,3 +38,8 @@ await using (app)
 }
 
 return 0;
+
+// Several settings can fail together (the options checks then throw an AggregateException).
+static bool CannotStart(Exception ex) => ex is AggregateException many
+    ? many.InnerExceptions.All(CannotStart)
+    : ex is InvalidOperationException or OptionsValidationException or IOException or FormatException;

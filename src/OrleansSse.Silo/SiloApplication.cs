@@ -99,7 +99,6 @@ public static class SiloApplication
     {
         var services = builder.Services;
         var config = builder.Configuration.GetSection(SiloOptions.Section);
-        services.Configure<SiloOptions>(config);
         services.AddCheckedOptions(config);
 
         var silo = config.Get<SiloOptions>() ?? new SiloOptions();

@@ -35,6 +35,18 @@ public sealed class AiConfigurationTests
         Assert.Contains("BaseUrl", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("OrleansSse:Ai:Modle", "m", "Modle")]
+    [InlineData("OrleansSse:Ai:OnlineCheckEveryTokens", "0", "OnlineCheckEveryTokens")]
+    public async Task AnUnknownKeyOrAValueThatCannotWorkFailsAtStartNamingTheKey(string key, string value, string named)
+    {
+        await using var app = CreateApp(new Dictionary<string, string?> { [key] = value });
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+
+        Assert.Contains(named, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ConfiguredOpenAiEndpointAnswersThroughTheHttpEndpoint()
     {

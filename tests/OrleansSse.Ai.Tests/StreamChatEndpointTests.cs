@@ -82,6 +82,20 @@ public sealed class StreamChatEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AStoppingServiceAnswers503WithRetryAfter()
+    {
+        await _app!.App.Services.GetRequiredService<AiStreamingService>().StopAsync(CancellationToken.None);
+
+        using var response = await _http!.PostAsJsonAsync("/api/ai/stream-chat", new { prompt = "hi", client_id = "late-1" });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(503, problem.RootElement.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
     public async Task TheReturnedBuilderAcceptsAFilterSoTheEndpointCanBeSecured()
     {
         await using var app = await LoopbackApp.StartAsync(

@@ -72,6 +72,13 @@ public sealed class ConfigurationFileTests
     [InlineData("OrleansSse:Limits:MaxConnections", "-1", "MaxConnections")]
     [InlineData("OrleansSse:Auth:SubscriberSigningKey", "a-misspelt-key", "SubscriberSigningKey")]
     [InlineData("OrleansSse:Limits:MaxConections", "5", "MaxConections")]
+    [InlineData("OrleansSse:SiloNmae", "silo-x", "OrleansSse:SiloNmae")]
+    [InlineData("OrleansSse:Backplane:Redsi", "127.0.0.1:6379", "OrleansSse:Backplane:Redsi")]
+    [InlineData("OrleansSse:Ai:Modle", "gpt", "OrleansSse:Ai:Modle")]
+    [InlineData("OrleansSse:Limits:PublishBurst", "0", "PublishBurst")]
+    [InlineData("OrleansSse:Limits:MaxConnectionLifetime", "-00:00:01", "MaxConnectionLifetime")]
+    [InlineData("OrleansSse:Limits:MaxConnectionLifetime", "400.00:00:00", "MaxConnectionLifetime")]
+    [InlineData("OrleansSse:Ai:OnlineCheckEveryTokens", "0", "OnlineCheckEveryTokens")]
     public async Task AValueThatCannotWorkOrAMisspeltKeyStopsTheSiloNamingTheKey(string key, string value, string named)
     {
         await using var app = SiloApplication.Build([$"--{key}", value, "--urls", "http://127.0.0.1:0"]);
@@ -79,6 +86,19 @@ public sealed class ConfigurationFileTests
         var error = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
 
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("OrleansSse:Limits:MaxConnectionLifetime", "")]
+    [InlineData("OrleansSse:Limits:MaxConnectionLifetime", "00:00:00")]
+    [InlineData("OrleansSse:Limits:PublishEventsPerSecond", "0")]
+    [InlineData("ORLEANSSSE:backplane:keyprefix", "any-case")]
+    [InlineData("OrleansSse:Ai:BaseUrl", "http://127.0.0.1:8000/v1")]
+    public async Task DocumentedValuesStillStart(string key, string value)
+    {
+        var health = await HealthOfSiloAsync("--config", RepositorySiloJson(), $"--{key}", value);
+
+        Assert.Equal("healthy", health.GetProperty("status").GetString());
     }
 
     [Fact]

@@ -35,13 +35,14 @@ public sealed class LimitOptions
 
     /// <summary>
     /// The token bucket's size: how many calls may come at once (at least 1; below
-    /// <see cref="PublishEventsPerSecond"/> it also caps the rate). Default 2000.
+    /// <see cref="PublishEventsPerSecond"/> it also caps the rate, to this many a second). Default 2000.
     /// </summary>
     public int PublishBurst { get; set; } = 2_000;
 
     /// <summary>
     /// Longest a stream stays open; then it ends with a <c>retry:</c> hint and the browser reconnects
-    /// (and resumes). Default 24 hours; empty or zero: no limit.
+    /// (and resumes). Default 24 hours; empty or zero: no limit; at most 365 days (negative or
+    /// longer is refused at start).
     /// </summary>
     public TimeSpan? MaxConnectionLifetime { get; set; } = TimeSpan.FromHours(24);
 

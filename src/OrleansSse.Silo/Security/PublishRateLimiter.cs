@@ -24,7 +24,7 @@ internal sealed class PublishRateLimiter : IDisposable
 
         var bucket = new TokenBucketRateLimiterOptions
         {
-            TokenLimit = Math.Max(limits.PublishBurst, 1),
+            TokenLimit = limits.PublishBurst, // at least 1: checked at start
             TokensPerPeriod = limits.PublishEventsPerSecond,
             ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = 0,

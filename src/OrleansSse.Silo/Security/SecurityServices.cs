@@ -13,8 +13,8 @@ internal static class SecurityServices
 
     public static IServiceCollection AddSiloSecurity(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section), OptionsChecks.Strict).ValidateOnStart();
-        services.AddOptions<CorsOptions>().Bind(configuration.GetSection(CorsOptions.Section), OptionsChecks.Strict).ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindStrictly(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
+        services.AddOptions<CorsOptions>().BindStrictly(configuration.GetSection(CorsOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<IValidateOptions<CorsOptions>, CorsOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
