@@ -13,6 +13,9 @@ internal sealed class FrameQueue
 {
     private const int MinimumCapacity = 4;
 
+    // An idle stream's queues keep their arrays: start small (a heartbeat, or an event or two).
+    private const int InitialCapacity = 2;
+
     // Marks a superseded slot (compared by reference, never a real key).
     private static readonly string SupersededMark = new('\0', 1);
 
@@ -132,7 +135,7 @@ internal sealed class FrameQueue
     {
         if (_size == _slots.Length)
         {
-            Resize(Math.Max(MinimumCapacity, _slots.Length * 2));
+            Resize(Math.Max(InitialCapacity, _slots.Length * 2));
         }
 
         _slots[Index(_size)] = slot;
