@@ -55,9 +55,9 @@ internal sealed partial class ConnectionRegistry : IDisposable
     /// </summary>
     /// <exception cref="BackplaneUnavailableException">Nothing is left behind: the stream is not opened.</exception>
     /// <exception cref="SiloDrainingException">The silo is stopping.</exception>
-    public async Task<OpenedStream> OpenAsync(string clientId, EventCursor? cursor, string? remoteAddress, CancellationToken cancellationToken)
+    public async Task<OpenedStream> OpenAsync(string clientId, EventCursor? cursor, CancellationToken cancellationToken)
     {
-        var connection = new SseConnection(clientId, remoteAddress, _options, _metrics);
+        var connection = new SseConnection(clientId, _options, _metrics);
         lock (_gate)
         {
             if (_draining)

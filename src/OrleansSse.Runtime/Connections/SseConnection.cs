@@ -37,10 +37,9 @@ internal sealed class SseConnection
     private bool _started;
     private bool _ending;
 
-    internal SseConnection(string clientId, string? remoteAddress, StreamOptions options, SseMetrics metrics)
+    internal SseConnection(string clientId, StreamOptions options, SseMetrics metrics)
     {
         ClientId = clientId;
-        RemoteAddress = remoteAddress;
         _options = options;
         _metrics = metrics;
     }
@@ -48,8 +47,6 @@ internal sealed class SseConnection
     /// <summary>The client this stream belongs to.</summary>
     public string ClientId { get; }
 
-    /// <summary>The peer's address, for per-IP limits and logs.</summary>
-    public string? RemoteAddress { get; }
 
     /// <summary>The epoch of <see cref="LastPosition"/>.</summary>
     public string Epoch { get; internal set; } = "";

@@ -100,7 +100,7 @@ internal static class StreamEndpoint
             OpenedStream opened;
             try
             {
-                opened = await registry.OpenAsync(clientId, cursor, ip, context.RequestAborted);
+                opened = await registry.OpenAsync(clientId, cursor, context.RequestAborted);
             }
             catch (SiloDrainingException ex)
             {

@@ -450,7 +450,7 @@ public abstract class BackplaneSpecification : IAsyncLifetime
         var metrics = new SseMetrics();
         using var registry = new ConnectionRegistry(
             silos[1], Microsoft.Extensions.Options.Options.Create(new StreamOptions()), metrics, NullLogger<ConnectionRegistry>.Instance);
-        var opened = await registry.OpenAsync(clientId, before, "127.0.0.1", CancellationToken.None);
+        var opened = await registry.OpenAsync(clientId, before, CancellationToken.None);
         try
         {
             var replayed = opened.History.Select(f => Encoding.UTF8.GetString(f.Bytes.Span)).ToList();

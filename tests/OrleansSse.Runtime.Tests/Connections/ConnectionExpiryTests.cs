@@ -39,7 +39,7 @@ public sealed class ConnectionExpiryTests
 
     private static async Task<SseConnection> OpenAsync(ConnectionRegistry registry, string clientId, DateTimeOffset? deadline)
     {
-        var opened = await registry.OpenAsync(clientId, cursor: null, "127.0.0.1", CancellationToken.None);
+        var opened = await registry.OpenAsync(clientId, cursor: null, CancellationToken.None);
         opened.Connection.SetDeadline(deadline);
         ConnectionRegistry.Start(opened, "first\n\n"u8.ToArray());
         return opened.Connection;

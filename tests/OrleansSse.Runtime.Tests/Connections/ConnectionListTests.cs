@@ -5,7 +5,7 @@ namespace OrleansSse.Tests.Connections;
 
 public sealed class ConnectionListTests
 {
-    private static SseConnection NewConnection(int i) => new($"c{i}", null, new StreamOptions(), new SseMetrics());
+    private static SseConnection NewConnection(int i) => new($"c{i}", new StreamOptions(), new SseMetrics());
 
     private static List<SseConnection> Live(ConnectionList list)
     {

@@ -13,7 +13,7 @@ public sealed class SseConnectionCoalescingTests
     private static (SseConnection Connection, SseMetrics Metrics) CreateStarted(int capacity = 16, SlowConsumerPolicy policy = SlowConsumerPolicy.Disconnect)
     {
         var metrics = new SseMetrics();
-        var connection = new SseConnection("c", "127.0.0.1", new StreamOptions { QueueCapacity = capacity, SlowConsumerPolicy = policy }, metrics);
+        var connection = new SseConnection("c", new StreamOptions { QueueCapacity = capacity, SlowConsumerPolicy = policy }, metrics);
         connection.Start("first\n\n"u8.ToArray());
         connection.Release([]);
         return (connection, metrics);
@@ -148,7 +148,7 @@ public sealed class SseConnectionCoalescingTests
     public async Task Release_ReplaysOnlyTheNewestPerKey_AcrossHistoryAndParkedLiveFrames()
     {
         var metrics = new SseMetrics();
-        var connection = new SseConnection("c", null, new StreamOptions { QueueCapacity = 4 }, metrics);
+        var connection = new SseConnection("c", new StreamOptions { QueueCapacity = 4 }, metrics);
         connection.SetCursor("e", 0);
         connection.Offer(Frame(5, "k"));       // live, parked
         connection.Offer(Frame(6));
@@ -165,7 +165,7 @@ public sealed class SseConnectionCoalescingTests
     public void AHighRateTickerWhileHeld_DoesNotOverflowTheParkedFrames()
     {
         var metrics = new SseMetrics();
-        var connection = new SseConnection("c", null, new StreamOptions { QueueCapacity = 4 }, metrics);
+        var connection = new SseConnection("c", new StreamOptions { QueueCapacity = 4 }, metrics);
         for (var i = 1; i <= 1000; i++)
         {
             connection.Offer(Frame(i, "tick"));

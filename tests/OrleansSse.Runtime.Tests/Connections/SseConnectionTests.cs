@@ -13,7 +13,7 @@ public sealed class SseConnectionTests
     {
         var metrics = new SseMetrics();
         var options = new StreamOptions { QueueCapacity = capacity, SlowConsumerPolicy = policy };
-        return (new SseConnection("c", "127.0.0.1", options, metrics), metrics);
+        return (new SseConnection("c", options, metrics), metrics);
     }
 
     private static Frame Frame(long position) =>
