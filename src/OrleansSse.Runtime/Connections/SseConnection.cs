@@ -47,7 +47,6 @@ internal sealed class SseConnection
     /// <summary>The client this stream belongs to.</summary>
     public string ClientId { get; }
 
-
     /// <summary>The epoch of <see cref="LastPosition"/>.</summary>
     public string Epoch { get; internal set; } = "";
 
