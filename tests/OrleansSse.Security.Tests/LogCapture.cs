@@ -3,9 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace OrleansSse.Security.Tests;
 
-/// <summary>Captures every log entry of a silo (event id, level, message).</summary>
-internal sealed class LogCapture : ILoggerProvider
+/// <summary>Captures every log entry of a silo (event id, level, message) at <paramref name="minimum"/> and above.</summary>
+internal sealed class LogCapture(LogLevel minimum = LogLevel.Information) : ILoggerProvider
 {
+    private readonly LogLevel _minimum = minimum;
     private readonly ConcurrentQueue<(EventId Id, LogLevel Level, string Message)> _entries = new();
 
     public IReadOnlyList<(EventId Id, LogLevel Level, string Message)> Entries => [.. _entries];
@@ -21,7 +22,7 @@ internal sealed class LogCapture : ILoggerProvider
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= owner._minimum;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

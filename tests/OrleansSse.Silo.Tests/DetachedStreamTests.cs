@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OrleansSse.Security.Tests;
 using OrleansSse.Testing;
 
 namespace OrleansSse.Silo.Tests;
@@ -94,19 +96,99 @@ public sealed class DetachedStreamTests
     }
 
     [Theory]
-    [InlineData("drain", true)]
-    [InlineData("drain", false)]
-    [InlineData("disconnect", true)]
-    [InlineData("disconnect", false)]
-    [InlineData("expiry", true)]
-    [InlineData("expiry", false)]
-    public async Task GracefulEndFinishesTheChunkedBodyWithTheTerminatingChunk(string end, bool detach)
+    [InlineData(false, true, "to its socket")]
+    [InlineData(true, true, "through the transport output")]
+    [InlineData(false, false, "through the transport output")]
+    public async Task StreamWritesToItsSocketUnlessItsConnectionServedAnEarlierResponse(bool earlierRequest, bool direct, string writer)
+    {
+        var logs = new LogCapture(LogLevel.Debug);
+        await using var cluster = await SseTestCluster.StartAsync(new SseTestClusterOptions
+        {
+            Settings =
+            {
+                ["OrleansSse:Stream:DirectSocketWrites"] = direct ? "true" : "false",
+                ["Logging:LogLevel:OrleansSse.Silo.Detach"] = "Debug",
+            },
+            Configure = builder => builder.Logging.AddProvider(logs),
+        });
+        var silo = cluster.Silos[0];
+        using var stream = await RawHttpStream.OpenAsync(silo.BaseAddress, SseTestCluster.StreamPath("writer"), earlierRequest ? "/" : null);
+        await stream.ReadUntilAsync("event: connected");
+        var (id, _) = await new SiloApi(silo.Http).SendAsync("writer", "after-the-head");
+        await stream.ReadUntilAsync("data: after-the-head\n\n\r\n");
+
+        // The head first, whole, then the body's chunks, whichever way they were written.
+        var (headers, chunks) = stream.Parse();
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", headers, StringComparison.Ordinal);
+        Assert.Contains("Content-Type: text/event-stream", headers, StringComparison.Ordinal);
+        Assert.StartsWith("event: connected\n", chunks[0], StringComparison.Ordinal);
+        Assert.Contains(chunks, c => c.Contains($"id: {id}\n", StringComparison.Ordinal));
+        var detached = Assert.Single(logs.Entries, e => e.Message.Contains("detached from Kestrel", StringComparison.Ordinal));
+        Assert.EndsWith(writer, detached.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SlowReaderGetsEveryEventInWholeChunksAndTheTerminatingChunkWhenTheSiloDrains(bool direct)
+    {
+        const int Events = 240;
+        await using var cluster = await SseTestCluster.StartAsync(new SseTestClusterOptions
+        {
+            Settings =
+            {
+                ["OrleansSse:Stream:DirectSocketWrites"] = direct ? "true" : "false",
+                ["OrleansSse:Stream:QueueCapacity"] = "1000",
+                ["OrleansSse:Limits:PublishEventsPerSecond"] = "0",
+            },
+        });
+        var silo = cluster.Silos[0];
+        using var stream = await RawHttpStream.OpenAsync(silo.BaseAddress, SseTestCluster.StreamPath("slow"), receiveBufferSize: 4096);
+        await stream.ReadUntilAsync("event: connected");
+
+        // About 8 MB while the client reads nothing: far more than the socket buffers hold, so
+        // the silo's writes wait for the client, part-sent.
+        var client = cluster.Client.GetClient("slow");
+        var ids = new List<string>(Events);
+        for (var i = 0; i < Events; i++)
+        {
+            ids.Add((await client.SendAsync(SseEvent.Message($"{i}:{new string((char)('a' + (i % 26)), 32 * 1024)}"))).Id);
+        }
+
+        var stopping = cluster.StopSiloAsync(0);
+        await stream.ReadUntilEndsWithAsync("\r\n0\r\n\r\n");
+        await stopping.WaitAsync(Wait.Timeout);
+
+        var (_, chunks) = stream.Parse();
+        Assert.Equal("", chunks[^1]);
+        Assert.Contains("retry:", chunks[^2], StringComparison.Ordinal);
+        var body = string.Concat(chunks);
+        var events = body.Split("\n\n").Where(e => e.StartsWith("id: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(ids, events.Select(e => e[4..e.IndexOf('\n', StringComparison.Ordinal)]));
+        for (var i = 0; i < Events; i++)
+        {
+            Assert.EndsWith($"data: {i}:{new string((char)('a' + (i % 26)), 32 * 1024)}", events[i], StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("drain", true, true)]
+    [InlineData("drain", true, false)]
+    [InlineData("drain", false, false)]
+    [InlineData("disconnect", true, true)]
+    [InlineData("disconnect", true, false)]
+    [InlineData("disconnect", false, false)]
+    [InlineData("expiry", true, true)]
+    [InlineData("expiry", true, false)]
+    [InlineData("expiry", false, false)]
+    public async Task GracefulEndFinishesTheChunkedBodyWithTheTerminatingChunk(string end, bool detach, bool direct)
     {
         await using var cluster = await SseTestCluster.StartAsync(new SseTestClusterOptions
         {
             Settings =
             {
                 ["OrleansSse:Stream:DetachFromKestrel"] = detach ? "true" : "false",
+                ["OrleansSse:Stream:DirectSocketWrites"] = direct ? "true" : "false",
                 ["OrleansSse:Limits:MaxConnectionLifetime"] = end == "expiry" ? "00:00:00.500" : "",
             },
         });

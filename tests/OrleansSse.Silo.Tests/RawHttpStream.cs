@@ -19,21 +19,78 @@ internal sealed class RawHttpStream : IDisposable
     /// <summary>Everything received so far, as ASCII/UTF-8 text.</summary>
     public string Text => Encoding.UTF8.GetString([.. _received]);
 
-    public static async Task<RawHttpStream> OpenAsync(Uri baseAddress, string pathAndQuery)
+    /// <summary>
+    /// Connects and sends the stream's request. With <paramref name="earlierPath"/>, the same
+    /// connection first serves a <c>GET</c> of that path (read to its end and dropped), as a
+    /// browser's kept-alive connection does. <paramref name="receiveBufferSize"/> shrinks the socket's
+    /// receive buffer (a slow reader fills the silo's side sooner).
+    /// </summary>
+    public static async Task<RawHttpStream> OpenAsync(Uri baseAddress, string pathAndQuery, string? earlierPath = null, int? receiveBufferSize = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (receiveBufferSize is { } size)
+        {
+            socket.ReceiveBufferSize = size;
+        }
+
         try
         {
             await socket.ConnectAsync(baseAddress.Host, baseAddress.Port).WaitAsync(Wait.Timeout);
-            var request = $"GET {pathAndQuery} HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nAccept: text/event-stream\r\n\r\n";
-            await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None);
-            return new RawHttpStream(socket);
+            var stream = new RawHttpStream(socket);
+            if (earlierPath is not null)
+            {
+                await socket.SendAsync(Request(baseAddress, earlierPath), SocketFlags.None);
+                await stream.ReadResponseWithLengthAsync();
+            }
+
+            await socket.SendAsync(Request(baseAddress, pathAndQuery), SocketFlags.None);
+            return stream;
         }
         catch
         {
             socket.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Reads until what was received ends with <paramref name="suffix"/> (cheap on long bodies).</summary>
+    public async Task ReadUntilEndsWithAsync(string suffix)
+    {
+        var tail = Encoding.UTF8.GetBytes(suffix);
+        using var cts = new CancellationTokenSource(Wait.Timeout);
+        while (_received.Count < tail.Length || !System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_received)[^tail.Length..].SequenceEqual(tail))
+        {
+            if (_ended || !await ReceiveAsync(cts.Token, suffix))
+            {
+                throw new Xunit.Sdk.XunitException($"The connection ended before '{suffix}' after {_received.Count} bytes.");
+            }
+        }
+    }
+
+    private static byte[] Request(Uri baseAddress, string pathAndQuery) =>
+        Encoding.ASCII.GetBytes($"GET {pathAndQuery} HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nAccept: text/event-stream\r\n\r\n");
+
+    // A response with a Content-Length body, read to its end and dropped.
+    private async Task ReadResponseWithLengthAsync()
+    {
+        await ReadUntilAsync("\r\n\r\n");
+        var text = Text;
+        var headersEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
+        var length = text[..headersEnd].Split("\r\n")
+            .Where(line => line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+            .Select(line => int.Parse(line["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture))
+            .Single();
+        using var cts = new CancellationTokenSource(Wait.Timeout);
+        while (_received.Count < headersEnd + length)
+        {
+            if (!await ReceiveAsync(cts.Token, "the earlier response's body"))
+            {
+                throw new Xunit.Sdk.XunitException($"The connection ended within the earlier response:\n{Text}");
+            }
+        }
+
+        Assert.Equal(headersEnd + length, _received.Count);
+        _received.Clear();
     }
 
     /// <summary>Reads until the text received contains <paramref name="marker"/>.</summary>

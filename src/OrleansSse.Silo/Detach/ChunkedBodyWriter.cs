@@ -5,19 +5,17 @@ using System.IO.Pipelines;
 namespace OrleansSse.Silo.Detach;
 
 /// <summary>
-/// A detached stream's response body: collects what is written between flushes and writes it to
+/// A detached stream's response body through the transport output (when it could not write to the
+/// socket itself, <see cref="SocketBodyWriter"/>): collects what is written between flushes and writes it to
 /// the transport as one HTTP/1.1 chunk (<c>{length:x}\r\n…\r\n</c>) per flush, so one drained
 /// batch of frames is one chunk. Holds no buffer between flushes (an idle stream costs nothing
 /// here); the buffer comes from <see cref="ArrayPool{T}.Shared"/>.
 /// </summary>
-internal sealed class ChunkedBodyWriter(PipeWriter transport) : PipeWriter
+internal sealed class ChunkedBodyWriter(PipeWriter transport) : DetachedBody
 {
     private const int MinimumBuffer = 4096;
     private byte[]? _buffer;
     private int _length;
-
-    /// <summary>The chunk that ends a chunked body.</summary>
-    public static ReadOnlySpan<byte> LastChunk => "0\r\n\r\n"u8;
 
     public override void Advance(int bytes)
     {
@@ -46,6 +44,22 @@ internal sealed class ChunkedBodyWriter(PipeWriter transport) : PipeWriter
         }
 
         return transport.FlushAsync(cancellationToken);
+    }
+
+    public override async ValueTask<bool> EndAsync(TimeSpan timeout)
+    {
+        ReturnBuffer();
+        transport.Write(LastChunk);
+        using var timer = new CancellationTokenSource(timeout);
+        try
+        {
+            var result = await transport.FlushAsync(timer.Token).ConfigureAwait(false);
+            return !result.IsCompleted && !result.IsCanceled;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private void WriteChunk()

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -11,21 +12,26 @@ namespace OrleansSse.Silo.Detach;
 /// the real one, except that its transport can be detached (<see cref="Input"/>,
 /// <see cref="Output"/>), that Kestrel's timeout heartbeat goes through here (and stops reaching
 /// Kestrel's connection object once that is done, which would otherwise keep all its per-request
-/// state alive), and that Kestrel's aborts are ignored once the connection is detached.
+/// state alive), that Kestrel's aborts are ignored once the connection is detached, and that a
+/// stream's response head can be kept off the transport so that the stream writes it to the
+/// socket itself (<see cref="TryCaptureResponseHead"/>).
 /// </summary>
 internal sealed class DetachableConnection : ConnectionContext, IDuplexPipe, IStreamDetachFeature, IConnectionHeartbeatFeature, IConnectionTransportFeature
 {
     private readonly ConnectionContext _inner;
+    private readonly DetachableOutput _output;
     private IDuplexPipe _transport;
     private volatile bool _detached;
     private HeartbeatRelay? _heartbeat;
     private IDetachedStream? _stream;
+    private Socket? _socket;
+    private byte[]? _head;
 
     public DetachableConnection(ConnectionContext inner)
     {
         _inner = inner;
         Input = new DetachableInput(inner.Transport.Input, this);
-        Output = new DetachableOutput(inner.Transport.Output, this);
+        Output = _output = new DetachableOutput(inner.Transport.Output, this);
         _transport = this;
         Features = new DetachableFeatures(inner.Features, this);
     }
@@ -89,6 +95,23 @@ internal sealed class DetachableConnection : ConnectionContext, IDuplexPipe, ISt
     /// <summary>Whether a stream detached from Kestrel on this connection.</summary>
     public bool IsDetached => _detached;
 
+    public bool TryCaptureResponseHead()
+    {
+        if (!CanDetach || _inner.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket || !_output.TryCapture())
+        {
+            return false;
+        }
+
+        _socket = socket;
+        return true;
+    }
+
+    public void ReleaseResponseHead()
+    {
+        _socket = null;
+        _output.ReleaseCaptured();
+    }
+
     public void Detach(IDetachedStream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -99,16 +122,29 @@ internal sealed class DetachableConnection : ConnectionContext, IDuplexPipe, ISt
 
         _stream = stream;
         _detached = true;
+        if (_socket is not null)
+        {
+            _head = _output.TakeCaptured();
+        }
     }
 
     /// <summary>
     /// Called once Kestrel's HTTP layer has returned: stops relaying the heartbeat to it and
-    /// returns the stream to run on the raw transport, if one detached.
+    /// returns the stream to run on the raw transport, if one detached, with the body it writes:
+    /// straight to the socket when its response head was captured, else through the transport output.
     /// </summary>
-    public IDetachedStream? Release()
+    public (IDetachedStream Stream, DetachedBody Body)? Release()
     {
         _heartbeat?.Release();
-        return _stream;
+        if (_stream is not { } stream)
+        {
+            return null;
+        }
+
+        DetachedBody body = _head is { } head && _socket is { } socket
+            ? new SocketBodyWriter(socket, head)
+            : new ChunkedBodyWriter(_inner.Transport.Output);
+        return (stream, body);
     }
 
     public override void Abort(ConnectionAbortedException abortReason)

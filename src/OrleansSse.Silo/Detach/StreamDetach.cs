@@ -19,24 +19,51 @@ internal static class StreamDetach
         });
 
     /// <summary>
+    /// Called before the response starts, by a stream that will try to detach: keeps the response
+    /// head Kestrel writes off the transport, so that the detached stream sends it, and then its
+    /// body, straight to the socket (<see cref="SocketBodyWriter"/>). Only when the request could
+    /// detach and the connection has written nothing yet; returns false otherwise. Unless
+    /// <see cref="TryDetach"/> follows and succeeds, call <see cref="ReleaseResponseHead"/>
+    /// (<see cref="TryDetach"/> does that itself when it fails).
+    /// </summary>
+    public static bool TryCaptureResponseHead(HttpContext context) =>
+        context.Features.Get<IStreamDetachFeature>() is { CanDetach: true } detach
+        && CanDetach(context)
+        && detach.TryCaptureResponseHead();
+
+    /// <summary>Passes a captured response head on to the transport (the stream did not detach).</summary>
+    public static void ReleaseResponseHead(HttpContext context) =>
+        context.Features.Get<IStreamDetachFeature>()?.ReleaseResponseHead();
+
+    /// <summary>
     /// Hands the started response of <paramref name="context"/> over to the connection middleware,
     /// which runs <paramref name="stream"/> once Kestrel has let go of the request. Only a plaintext
     /// HTTP/1.1 request without a body whose response is chunked can detach; returns false (and
-    /// changes nothing) otherwise: the caller then writes the response through Kestrel as usual.
+    /// changes nothing but releasing a captured response head) otherwise: the caller then writes
+    /// the response through Kestrel as usual.
     /// </summary>
     public static bool TryDetach(HttpContext context, IDetachedStream stream)
     {
-        if (context.Features.Get<IStreamDetachFeature>() is not { CanDetach: true } detach
-            || !HttpProtocol.IsHttp11(context.Request.Protocol)
-            || context.Request.IsHttps
-            || context.Features.Get<IHttpRequestBodyDetectionFeature>() is not { CanHaveBody: false }
+        if (context.Features.Get<IStreamDetachFeature>() is not { } detach)
+        {
+            return false;
+        }
+
+        if (!detach.CanDetach
+            || !CanDetach(context)
             || !context.Response.HasStarted
             || !string.Equals(context.Response.Headers.TransferEncoding, "chunked", StringComparison.OrdinalIgnoreCase))
         {
+            detach.ReleaseResponseHead();
             return false;
         }
 
         detach.Detach(stream);
         return true;
     }
+
+    private static bool CanDetach(HttpContext context) =>
+        HttpProtocol.IsHttp11(context.Request.Protocol)
+        && !context.Request.IsHttps
+        && context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false };
 }

@@ -10,9 +10,10 @@ namespace OrleansSse.Silo.Detach;
 /// <see cref="DetachableConnection"/>; when a stream detaches, Kestrel finishes the request as if
 /// the client had closed its side and drops its per-request state (request, response, headers,
 /// HttpContext, the request's async chain), and this middleware then owns the raw transport: it
-/// runs the stream with its own chunked framing (<see cref="ChunkedBodyWriter"/>), watches the
-/// input for the client going away, and ends the body with the terminating chunk on a graceful
-/// end (or aborts the connection).
+/// runs the stream with its own chunked framing (<see cref="DetachedBody"/>: straight to the socket,
+/// <see cref="SocketBodyWriter"/>, when the stream captured its response head, else through the
+/// transport output, <see cref="ChunkedBodyWriter"/>), watches the input for the client going
+/// away, and ends the body with the terminating chunk on a graceful end (or aborts the connection).
 /// Limits: a detached stream is outside Kestrel's per-request timeouts and its minimum response
 /// data rate (a client that stops reading is cut by the stream's queue bound once events arrive);
 /// Kestrel still counts the connection (MaxConcurrentConnections) and aborts it when the server's
@@ -25,11 +26,13 @@ internal sealed class StreamDetachMiddleware(ConnectionDelegate next, ILogger lo
 
     public async Task OnConnectionAsync(ConnectionContext context)
     {
-        if (await RunKestrelAsync(context).ConfigureAwait(false) is not { } stream)
+        if (await RunKestrelAsync(context).ConfigureAwait(false) is not { } detached)
         {
             return;
         }
 
+        var (stream, body) = detached;
+        DetachLog.Detached(logger, context.ConnectionId, body is SocketBodyWriter ? "to its socket" : "through the transport output");
         // Kestrel is done with the connection: the stream owns the raw transport. One frame (no
         // nested async calls) keeps what a detached stream holds while it idles small.
         var transport = context.Transport;
@@ -39,14 +42,14 @@ internal sealed class StreamDetachMiddleware(ConnectionDelegate next, ILogger lo
         {
             try
             {
-                await stream.RunAsync(new ChunkedBodyWriter(transport.Output)).ConfigureAwait(false);
+                await stream.RunAsync(body).ConfigureAwait(false);
             }
             finally
             {
                 graceful = await stream.EndAsync().ConfigureAwait(false);
             }
 
-            graceful = graceful && !watching.IsCompleted && await EndBodyAsync(transport.Output).ConfigureAwait(false);
+            graceful = graceful && !watching.IsCompleted && await body.EndAsync(EndTimeout).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -60,6 +63,7 @@ internal sealed class StreamDetachMiddleware(ConnectionDelegate next, ILogger lo
                 context.Abort();
             }
 
+            body.Complete();
             transport.Input.CancelPendingRead();
             await watching.ConfigureAwait(false);
         }
@@ -67,7 +71,7 @@ internal sealed class StreamDetachMiddleware(ConnectionDelegate next, ILogger lo
 
     // Kestrel's part, in its own frame so that nothing of it (the detachable connection, its
     // features and pipe views) stays referenced while a detached stream idles.
-    private async Task<IDetachedStream?> RunKestrelAsync(ConnectionContext context)
+    private async Task<(IDetachedStream Stream, DetachedBody Body)?> RunKestrelAsync(ConnectionContext context)
     {
         var connection = new DetachableConnection(context);
         try
@@ -81,21 +85,6 @@ internal sealed class StreamDetachMiddleware(ConnectionDelegate next, ILogger lo
         }
 
         return connection.Release();
-    }
-
-    private static async Task<bool> EndBodyAsync(PipeWriter output)
-    {
-        output.Write(ChunkedBodyWriter.LastChunk);
-        using var timeout = new CancellationTokenSource(EndTimeout);
-        try
-        {
-            var result = await output.FlushAsync(timeout.Token).ConfigureAwait(false);
-            return !result.IsCompleted && !result.IsCanceled;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 
     // Reads (and discards) until the client closes its side or the connection fails, then tells the

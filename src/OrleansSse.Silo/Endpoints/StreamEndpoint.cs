@@ -115,15 +115,26 @@ internal static class StreamEndpoint
                     metrics.Resumed(recovered: false);
                 }
 
-                await StartResponseAsync(context);
-                // Ended at its deadline by the silo's expiry sweep (ExpiryService), not a timer per stream.
-                opened.Connection.SetDeadline(admission.Deadline);
-                ConnectionRegistry.Start(opened, FirstBytes(clientId, recovered, stream.Value.RetryMilliseconds));
-                var session = new StreamSession(opened.Connection, ip, registry, limiter, logger);
-                sessionOwns = true;
-
                 // Plaintext HTTP/1.1 (OrleansSse:Stream:DetachFromKestrel): the stream leaves Kestrel's
-                // request processing, so an open stream does not hold Kestrel's per-request state.
+                // request processing, so an open stream does not hold Kestrel's per-request state;
+                // with DirectSocketWrites it writes its head and body straight to the socket.
+                var capturing = stream.Value.DirectSocketWrites && StreamDetach.TryCaptureResponseHead(context);
+                StreamSession session;
+                try
+                {
+                    await StartResponseAsync(context);
+                    // Ended at its deadline by the silo's expiry sweep (ExpiryService), not a timer per stream.
+                    opened.Connection.SetDeadline(admission.Deadline);
+                    ConnectionRegistry.Start(opened, FirstBytes(clientId, recovered, stream.Value.RetryMilliseconds));
+                    session = new StreamSession(opened.Connection, ip, registry, limiter, logger);
+                    sessionOwns = true;
+                }
+                catch when (capturing)
+                {
+                    StreamDetach.ReleaseResponseHead(context);
+                    throw;
+                }
+
                 if (StreamDetach.TryDetach(context, session))
                 {
                     return Results.Empty;
