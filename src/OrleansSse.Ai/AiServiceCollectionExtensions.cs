@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OrleansSse.Configuration;
 
 namespace OrleansSse.Ai;
 
@@ -18,14 +19,16 @@ public static class AiServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="AiStreamingService"/> (also as a hosted service, so running answers are
     /// cancelled on shutdown), <see cref="AiOptions"/> bound from <c>OrleansSse:Ai</c> (validated
-    /// at start; an unknown key there is refused) and the model the options select. Needs an <see cref="ISseCluster"/> in DI.
+    /// at start; an unknown key there or a value that does not convert is refused too, as a
+    /// validation failure naming the key, so that a start reports it with every other option's
+    /// failures) and the model the options select. Needs an <see cref="ISseCluster"/> in DI.
     /// </summary>
     public static IServiceCollection AddOrleansSseAi(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<AiOptions>()
-            .Bind(configuration.GetSection(AiOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
+            .BindChecked(configuration.GetSection(AiOptions.SectionName))
             .Validate(o => o.MaxPromptLength > 0, "OrleansSse:Ai:MaxPromptLength must be positive.")
             .Validate(o => o.TokenDelay >= TimeSpan.Zero, "OrleansSse:Ai:TokenDelay must not be negative.")
             .Validate(o => o.UpstreamTimeout > TimeSpan.Zero, "OrleansSse:Ai:UpstreamTimeout must be positive.")

@@ -8,10 +8,12 @@ namespace OrleansSse.Client;
 /// invalid id throws <see cref="ArgumentException"/> without a request.
 /// </summary>
 /// <remarks>
-/// Errors: a 503 (the cluster's backplane is down) throws <see cref="BackplaneUnavailableException"/>;
+/// Errors: a silo's 503 saying the cluster's backplane is down (problem type
+/// <see cref="SseProblemTypes.BackplaneUnavailable"/>) throws <see cref="BackplaneUnavailableException"/>;
 /// any other refusal (400 for a reserved event name such as <c>connected</c>, 401/403 for a wrong
-/// publisher key, 413 for a body over the silo's limit) or an unreachable silo throws
-/// <see cref="SseClientException"/> with the status and the problem's detail.
+/// publisher key, 413 for a body over the silo's limit, 429 past its publish rate, a 503 from a
+/// load balancer or proxy in front of the silos) or an unreachable silo throws
+/// <see cref="SseClientException"/> with the status, the problem's detail and the <c>Retry-After</c>.
 /// <see cref="PublishResult.Online"/> is the silo's <c>online</c> answer. A timed-out request may
 /// still have been applied.
 /// </remarks>

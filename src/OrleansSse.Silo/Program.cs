@@ -19,15 +19,14 @@ try
         "Microsoft.Extensions.Hosting.Internal.Host",
         level => level >= LogLevel.Information && !(Volatile.Read(ref starting) && level >= LogLevel.Error)));
 
-    // Every options check at once (the host would stop at the first service whose options fail).
-    app.Services.GetService<IStartupValidator>()?.Validate();
     await app.StartAsync();
     Volatile.Write(ref starting, false);
 }
 catch (Exception ex) when (CannotStart(ex))
 {
     // Configuration that cannot work, or an address already in use: say so and exit, no stack trace.
-    var reasons = ex is AggregateException many ? many.InnerExceptions.Select(e => e.Message) : [ex.Message];
+    IEnumerable<Exception> failures = ex is AggregateException many ? many.InnerExceptions : [ex];
+    var reasons = failures.SelectMany(e => e is OptionsValidationException failed ? failed.Failures : [e.Message]);
     await Console.Error.WriteLineAsync($"OrleansSse silo cannot start: {string.Join(" ", reasons)}");
     return 1;
 }

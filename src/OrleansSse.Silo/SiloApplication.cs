@@ -2,6 +2,7 @@ using OrleansSse.Ai;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansSse.Backplane;
+using OrleansSse.Configuration;
 using OrleansSse.Connections;
 using OrleansSse.Grains;
 using OrleansSse.Metrics;
@@ -37,13 +38,13 @@ public static class SiloApplication
         // Before the caller's configuration, so that endpoints it adds with Listen() get it too.
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
-            if (context.Configuration.GetValue($"{SiloOptions.Section}:Stream:{nameof(StreamOptions.DetachFromKestrel)}", true))
+            if (CheckedBinding.ValueOrDefault(context.Configuration, $"{SiloOptions.Section}:Stream:{nameof(StreamOptions.DetachFromKestrel)}", true))
             {
                 kestrel.UseStreamDetach();
             }
         });
         configure?.Invoke(builder);
-        if (builder.Configuration.GetValue($"{SiloOptions.Section}:{nameof(SiloOptions.InlineSocketScheduling)}", true))
+        if (CheckedBinding.ValueOrDefault(builder.Configuration, $"{SiloOptions.Section}:{nameof(SiloOptions.InlineSocketScheduling)}", true))
         {
             builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         }
@@ -101,22 +102,27 @@ public static class SiloApplication
         var config = builder.Configuration.GetSection(SiloOptions.Section);
         services.AddCheckedOptions(config);
 
-        var silo = config.Get<SiloOptions>() ?? new SiloOptions();
-        silo.Backplane.Validate();
+        // Read here to choose services; a value that cannot work fails the options checks at start,
+        // together with every other (nothing here throws, so that no mistake hides the others).
+        var silo = CheckedBinding.GetLeniently<SiloOptions>(config);
         services.AddTrustedProxies(silo);
         if (silo.Backplane.UseRedis && !services.Any(s => s.ServiceType == typeof(ISseBackplane)))
         {
             if (string.IsNullOrWhiteSpace(silo.Backplane.Redis))
             {
-                throw new InvalidOperationException("OrleansSse:Backplane:Kind is Redis but OrleansSse:Backplane:Redis (the connection string) is empty.");
+                services.AddOptions<SiloOptions>().Validate(
+                    o => !string.IsNullOrWhiteSpace(o.Backplane.Redis),
+                    "OrleansSse:Backplane:Kind is Redis but OrleansSse:Backplane:Redis (the connection string) is empty.");
             }
-
-            var retention = config.GetSection("Retention").Get<RetentionOptions>() ?? new RetentionOptions();
-            services.AddRedisBackplane(silo.Backplane.Redis, redis =>
+            else
             {
-                redis.KeyPrefix = silo.Backplane.KeyPrefix;
-                redis.Retention = retention;
-            });
+                var retention = CheckedBinding.GetLeniently<RetentionOptions>(config.GetSection("Retention"));
+                services.AddRedisBackplane(silo.Backplane.Redis, redis =>
+                {
+                    redis.KeyPrefix = silo.Backplane.KeyPrefix;
+                    redis.Retention = retention;
+                });
+            }
         }
 
         services.TryAddSingleton<ISseBackplane>(sp => new InMemoryBackplane(sp.GetRequiredService<IOptions<RetentionOptions>>().Value));

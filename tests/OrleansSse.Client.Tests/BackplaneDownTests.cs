@@ -35,6 +35,7 @@ public sealed class BackplaneDownTests
 
         var ex = await Assert.ThrowsAsync<BackplaneUnavailableException>(() => cluster.GetClient("alice").SendAsync(SseEvent.Message("while down")));
         Assert.Contains("503", ex.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<BackplaneUnavailableException>(() => cluster.GetGroup("team").GetMembersAsync());
     }
 
     [Fact]

@@ -79,6 +79,12 @@ public sealed class ConfigurationFileTests
     [InlineData("OrleansSse:Limits:MaxConnectionLifetime", "-00:00:01", "MaxConnectionLifetime")]
     [InlineData("OrleansSse:Limits:MaxConnectionLifetime", "400.00:00:00", "MaxConnectionLifetime")]
     [InlineData("OrleansSse:Ai:OnlineCheckEveryTokens", "0", "OnlineCheckEveryTokens")]
+    [InlineData("OrleansSse:Ai:TokenDelay", "fast", "OrleansSse:Ai:TokenDelay")]
+    [InlineData("OrleansSse:Limits:MaxBodyBytes", "1MB", "OrleansSse:Limits:MaxBodyBytes")]
+    [InlineData("OrleansSse:InlineSocketScheduling", "maybe", "OrleansSse:InlineSocketScheduling")]
+    [InlineData("OrleansSse:Backplane:Kind", "Memcached", "Memcached")]
+    [InlineData("OrleansSse:Backplane:Kind", "Redis", "OrleansSse:Backplane:Redis")]
+    [InlineData("OrleansSse:TrustedProxies:0", "proxy.internal", "OrleansSse:TrustedProxies:0")]
     public async Task AValueThatCannotWorkOrAMisspeltKeyStopsTheSiloNamingTheKey(string key, string value, string named)
     {
         await using var app = SiloApplication.Build([$"--{key}", value, "--urls", "http://127.0.0.1:0"]);
@@ -110,10 +116,30 @@ public sealed class ConfigurationFileTests
     }
 
     [Fact]
-    public void AnUnknownBackplaneKindStopsTheSilo()
+    public async Task EveryMistakeInEverySectionIsReportedByOneStart()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => SiloApplication.Build(["--OrleansSse:Backplane:Kind", "Memcached"]));
+        await using var app = SiloApplication.Build([
+            "--OrleansSse:Backplane:Kind", "Redis", // and no connection string
+            "--OrleansSse:TrustedProxies:0", "10.0.0.0/8",
+            "--OrleansSse:TrustedProxies:1", "proxy.internal",
+            "--OrleansSse:Limits:MaxBodyBytes", "0",
+            "--OrleansSse:Limits:MaxConections", "5",
+            "--OrleansSse:Stream:HeartbeatInterval", "soon",
+            "--OrleansSse:Stream:QueueCapacity", "0",
+            "--OrleansSse:Cors:AllowedOrigins:0", "not an origin",
+            "--OrleansSse:Ai:Modle", "gpt",
+            "--urls", "http://127.0.0.1:0",
+        ]);
 
-        Assert.Contains("Memcached", error.Message, StringComparison.Ordinal);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+
+        foreach (var named in (string[])[
+            "OrleansSse:Backplane:Redis", "OrleansSse:TrustedProxies:1", "OrleansSse:Limits:MaxBodyBytes", "OrleansSse:Limits:MaxConections",
+            "OrleansSse:Stream:HeartbeatInterval", "OrleansSse:Stream:QueueCapacity", "OrleansSse:Cors:AllowedOrigins", "OrleansSse:Ai:Modle"])
+        {
+            Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("TrustedProxies:0", error.Message, StringComparison.Ordinal);
     }
 }

@@ -46,6 +46,31 @@ public sealed class StartupFailureTests
     }
 
     [Fact]
+    public async Task MistakesThatUsedToStopTheSiloAloneAreToldWithTheOthers()
+    {
+        var (exitCode, lines) = await SiloExecutable.RunToExitAsync(
+            new Dictionary<string, string>
+            {
+                ["OrleansSse__Backplane__Kind"] = "Memcached",
+                ["OrleansSse__TrustedProxies__0"] = "proxy.internal",
+                ["OrleansSse__Limits__MaxBodyBytes"] = "0",
+                ["OrleansSse__Limits__Bogus"] = "1",
+                ["OrleansSse__Stream__QueueCapacity"] = "many",
+            },
+            ["--urls", "http://127.0.0.1:0"],
+            Timeout);
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(lines, l => l.Length > 0);
+        Assert.StartsWith("OrleansSse silo cannot start: ", line, StringComparison.Ordinal);
+        Assert.Contains("OrleansSse:Backplane:Kind", line, StringComparison.Ordinal);
+        Assert.Contains("OrleansSse:TrustedProxies:0", line, StringComparison.Ordinal);
+        Assert.Contains("OrleansSse:Limits:MaxBodyBytes", line, StringComparison.Ordinal);
+        Assert.Contains("OrleansSse:Limits:Bogus", line, StringComparison.Ordinal);
+        Assert.Contains("OrleansSse:Stream:QueueCapacity", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnAddressInUseIsOneLineAndExitCode1()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);

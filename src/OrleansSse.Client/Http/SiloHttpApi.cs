@@ -8,8 +8,9 @@ namespace OrleansSse.Client.Http;
 
 /// <summary>
 /// The silo's HTTP API as the grains use it: validates locally, sends with the publisher key,
-/// and maps refusals: 503 → <see cref="BackplaneUnavailableException"/>, any other non-2xx or an
-/// unreachable silo → <see cref="SseClientException"/>.
+/// and maps refusals: a 503 whose problem type is <see cref="SseProblemTypes.BackplaneUnavailable"/>
+/// → <see cref="BackplaneUnavailableException"/>; any other non-2xx (other 503s included, with
+/// their <c>Retry-After</c>) or an unreachable silo → <see cref="SseClientException"/>.
 /// </summary>
 internal sealed class SiloHttpApi(Func<HttpClient> http, Uri baseAddress, string? publisherKey)
 {
@@ -101,11 +102,23 @@ internal sealed class SiloHttpApi(Func<HttpClient> http, Uri baseAddress, string
             var problem = await ReadProblemAsync(response, cancellationToken).ConfigureAwait(false);
             var detail = problem?.Detail ?? problem?.Title;
             var message = $"{Describe(request)} answered {(int)response.StatusCode} {response.ReasonPhrase}{(detail is null ? "." : ": " + detail)}";
-            throw response.StatusCode == HttpStatusCode.ServiceUnavailable
+            throw IsBackplaneOutage(response, problem)
                 ? new BackplaneUnavailableException(message)
-                : new SseClientException(message, response.StatusCode, detail);
+                : new SseClientException(message, response.StatusCode, detail, RetryAfter(response));
         }
     }
+
+    /// <summary>Only the silo's own word: a 503 of type <see cref="SseProblemTypes.BackplaneUnavailable"/> (not any 503 on the way).</summary>
+    private static bool IsBackplaneOutage(HttpResponseMessage response, ProblemResponse? problem) =>
+        response.StatusCode == HttpStatusCode.ServiceUnavailable &&
+        string.Equals(problem?.Type, SseProblemTypes.BackplaneUnavailable, StringComparison.Ordinal);
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date > DateTimeOffset.UtcNow ? date - DateTimeOffset.UtcNow : TimeSpan.Zero,
+        _ => null,
+    };
 
     private static async Task<ProblemResponse?> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

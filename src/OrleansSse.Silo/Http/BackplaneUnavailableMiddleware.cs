@@ -1,6 +1,9 @@
 namespace OrleansSse.Silo.Http;
 
-/// <summary>Turns <see cref="BackplaneUnavailableException"/> into 503 with a problem body: never a silent drop.</summary>
+/// <summary>
+/// Turns <see cref="BackplaneUnavailableException"/> into 503 with a problem body of type
+/// <see cref="SseProblemTypes.BackplaneUnavailable"/>: never a silent drop.
+/// </summary>
 internal sealed class BackplaneUnavailableMiddleware(RequestDelegate next, ILogger<BackplaneUnavailableMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -13,7 +16,7 @@ internal sealed class BackplaneUnavailableMiddleware(RequestDelegate next, ILogg
         {
             SiloLog.BackplaneUnavailable(logger, context.Request.Path, ex);
             context.Response.Clear();
-            await Problems.Unavailable(context, ex.Message, 2).ExecuteAsync(context);
+            await Problems.BackplaneUnavailable(context, ex.Message, 2).ExecuteAsync(context);
         }
     }
 }

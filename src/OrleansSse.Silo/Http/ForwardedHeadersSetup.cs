@@ -25,10 +25,11 @@ internal static class ForwardedHeadersSetup
                 {
                     options.KnownProxies.Add(address);
                 }
-                else
-                {
-                    throw new InvalidOperationException($"OrleansSse:TrustedProxies: '{entry}' is neither an IP address nor a CIDR network.");
-                }
+
+                // Anything else: SiloOptionsValidator stops the silo at start, naming the entry.
             }
         });
+
+    /// <summary>Whether a <see cref="SiloOptions.TrustedProxies"/> entry is an IP address or a CIDR network.</summary>
+    public static bool IsProxyEntry(string entry) => System.Net.IPNetwork.TryParse(entry, out _) || IPAddress.TryParse(entry, out _);
 }

@@ -27,6 +27,13 @@ internal static class Problems
         WithRetryAfter(context, retryAfterSeconds,
             Results.Problem(detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable"));
 
+    /// <summary>The backplane could not take or serve the request: 503 of type <see cref="SseProblemTypes.BackplaneUnavailable"/>.</summary>
+    public static IResult BackplaneUnavailable(HttpContext context, string detail, int retryAfterSeconds) =>
+        WithRetryAfter(context, retryAfterSeconds,
+            Results.Problem(
+                detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Backplane unavailable",
+                type: SseProblemTypes.BackplaneUnavailable));
+
     public static IResult TooMany(HttpContext context, string detail, int retryAfterSeconds) =>
         WithRetryAfter(context, retryAfterSeconds,
             Results.Problem(

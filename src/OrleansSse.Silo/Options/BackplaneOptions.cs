@@ -15,16 +15,11 @@ public sealed class BackplaneOptions
     /// <summary>Prefix of every Redis key and channel, so several deployments can share one Redis.</summary>
     public string KeyPrefix { get; set; } = "orleanssse";
 
-    /// <summary>Throws at start for a <see cref="Kind"/> that is neither empty, <c>InMemory</c> nor <c>Redis</c>.</summary>
-    public void Validate()
-    {
-        if (!string.IsNullOrEmpty(Kind) &&
-            !string.Equals(Kind, "InMemory", StringComparison.OrdinalIgnoreCase) &&
-            !string.Equals(Kind, "Redis", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"OrleansSse:Backplane:Kind must be InMemory or Redis, not '{Kind}'.");
-        }
-    }
+    /// <summary>Whether <see cref="Kind"/> is empty, <c>InMemory</c> or <c>Redis</c> (anything else stops the silo at start).</summary>
+    internal bool HasKnownKind =>
+        string.IsNullOrEmpty(Kind) ||
+        string.Equals(Kind, "InMemory", StringComparison.OrdinalIgnoreCase) ||
+        string.Equals(Kind, "Redis", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Whether the Redis backplane is selected.</summary>
     public bool UseRedis =>

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using OrleansSse.Silo.Options;
+using OrleansSse.Configuration;
 
 namespace OrleansSse.Silo.Security;
 
@@ -13,8 +13,8 @@ internal static class SecurityServices
 
     public static IServiceCollection AddSiloSecurity(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AuthOptions>().BindStrictly(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
-        services.AddOptions<CorsOptions>().BindStrictly(configuration.GetSection(CorsOptions.Section)).ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindChecked(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
+        services.AddOptions<CorsOptions>().BindChecked(configuration.GetSection(CorsOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<IValidateOptions<CorsOptions>, CorsOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
@@ -25,7 +25,7 @@ internal static class SecurityServices
         services.TryAddSingleton<SubscriberGate>();
         services.AddHostedService<SecurityStartupLog>();
 
-        var cors = configuration.GetSection(CorsOptions.Section).Get<CorsOptions>() ?? new CorsOptions();
+        var cors = CheckedBinding.GetLeniently<CorsOptions>(configuration.GetSection(CorsOptions.Section));
         if (cors.Enabled)
         {
             services.AddCors(o => o.AddPolicy(CorsPolicy, policy => Build(policy, cors)));
@@ -40,7 +40,7 @@ internal static class SecurityServices
     /// </summary>
     public static WebApplication UseSiloSecurity(this WebApplication app)
     {
-        if (app.Configuration.GetSection(CorsOptions.Section).Get<CorsOptions>() is { Enabled: true })
+        if (CheckedBinding.GetLeniently<CorsOptions>(app.Configuration.GetSection(CorsOptions.Section)) is { Enabled: true })
         {
             app.UseMiddleware<VaryByOriginMiddleware>();
             app.UseCors(CorsPolicy);
