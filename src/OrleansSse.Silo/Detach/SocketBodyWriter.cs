@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace OrleansSse.Silo.Detach;
 
@@ -24,14 +25,15 @@ internal sealed class SocketBodyWriter : DetachedBody
     private static readonly FlushResult Gone = new(isCanceled: false, isCompleted: true);
     private static readonly FlushResult Canceled = new(isCanceled: true, isCompleted: false);
 
+    // In _sending while no send is pending: the next one is cancelled as it starts.
+    private static readonly CancellationTokenSource CancelRequested = new();
+
     private readonly Socket _socket;
-    private readonly Lock _lock = new();
     private byte[]? _head;
     private byte[]? _buffer;
     private int _length;
-    private Outgoing? _unsent;
-    private CancellationTokenSource? _sending;
-    private bool _cancelNext;
+    private StrongBox<Outgoing>? _unsent;   // rare: only after a cancelled send
+    private CancellationTokenSource? _sending; // the pending send's, or CancelRequested
 
     public SocketBodyWriter(Socket socket, byte[] head)
     {
@@ -64,15 +66,16 @@ internal sealed class SocketBodyWriter : DetachedBody
 
     public override void CancelPendingFlush()
     {
-        lock (_lock)
+        var sending = Interlocked.CompareExchange(ref _sending, CancelRequested, null);
+        if (sending is not null && sending != CancelRequested)
         {
-            if (_sending is { } sending)
+            try
             {
                 sending.Cancel();
             }
-            else
+            catch (ObjectDisposedException)
             {
-                _cancelNext = true;
+                // That send has just ended.
             }
         }
     }
@@ -84,7 +87,7 @@ internal sealed class SocketBodyWriter : DetachedBody
         if (_unsent is { } unsent)
         {
             _unsent = null;
-            ArrayPool<byte>.Shared.Return(unsent.Array);
+            ArrayPool<byte>.Shared.Return(unsent.Value.Array);
         }
     }
 
@@ -101,10 +104,7 @@ internal sealed class SocketBodyWriter : DetachedBody
     public override async ValueTask<bool> EndAsync(TimeSpan timeout)
     {
         // A cancel meant for the writer loop, which has returned, is not meant for the ending.
-        lock (_lock)
-        {
-            _cancelNext = false;
-        }
+        Interlocked.CompareExchange(ref _sending, null, CancelRequested);
 
         using var timer = new CancellationTokenSource(timeout);
         var result = await FlushAsync(timer.Token).ConfigureAwait(false);
@@ -210,15 +210,9 @@ internal sealed class SocketBodyWriter : DetachedBody
     private async ValueTask<FlushResult> SendRestAsync(Outgoing outgoing, CancellationToken cancellationToken)
     {
         var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        lock (_lock)
+        if (Interlocked.Exchange(ref _sending, sending) == CancelRequested)
         {
-            if (_cancelNext)
-            {
-                _cancelNext = false;
-                sending.Cancel();
-            }
-
-            _sending = sending;
+            sending.Cancel();
         }
 
         var keep = false;
@@ -236,7 +230,7 @@ internal sealed class SocketBodyWriter : DetachedBody
         catch (OperationCanceledException)
         {
             // Not sent yet: it goes first on the next flush, so the chunk is never cut short.
-            _unsent = outgoing;
+            _unsent = new StrongBox<Outgoing>(outgoing);
             keep = true;
             return Canceled;
         }
@@ -246,10 +240,7 @@ internal sealed class SocketBodyWriter : DetachedBody
         }
         finally
         {
-            lock (_lock)
-            {
-                _sending = null;
-            }
+            Interlocked.CompareExchange(ref _sending, null, sending);
 
             sending.Dispose();
             if (!keep)
