@@ -25,7 +25,7 @@ internal sealed class DetachableConnection : ConnectionContext, IDuplexPipe, ISt
     private HeartbeatRelay? _heartbeat;
     private IDetachedStream? _stream;
     private Socket? _socket;
-    private byte[]? _head;
+    private (byte[] Array, int Length)? _head;
 
     public DetachableConnection(ConnectionContext inner)
     {
@@ -142,7 +142,7 @@ internal sealed class DetachableConnection : ConnectionContext, IDuplexPipe, ISt
         }
 
         DetachedBody body = _head is { } head && _socket is { } socket
-            ? new SocketBodyWriter(socket, head)
+            ? new SocketBodyWriter(socket, head.Array, head.Length)
             : new ChunkedBodyWriter(_inner.Transport.Output);
         return (stream, body);
     }

@@ -13,12 +13,14 @@ internal sealed class DetachableOutput(PipeWriter inner, DetachableConnection co
     // Kestrel writes a few bytes after detaching (the terminating chunk); they land here unread.
     private static readonly byte[] Sink = new byte[4096];
 
-    private ArrayBufferWriter<byte>? _capture;
+    // The captured head: a pooled array, handed on to the stream's writer (which sends from it).
+    private byte[]? _capture;
+    private int _captured;
     private bool _forwarded;
 
     public override bool CanGetUnflushedBytes => !connection.IsDetached && (_capture is not null || inner.CanGetUnflushedBytes);
 
-    public override long UnflushedBytes => connection.IsDetached ? 0 : _capture?.WrittenCount ?? inner.UnflushedBytes;
+    public override long UnflushedBytes => connection.IsDetached ? 0 : _capture is not null ? _captured : inner.UnflushedBytes;
 
     /// <summary>
     /// From now on keeps what Kestrel writes (the response head) instead of passing it to the
@@ -32,15 +34,19 @@ internal sealed class DetachableOutput(PipeWriter inner, DetachableConnection co
             return false;
         }
 
-        _capture ??= new ArrayBufferWriter<byte>(512);
+        _capture ??= ArrayPool<byte>.Shared.Rent(1024);
         return true;
     }
 
-    /// <summary>Ends the capture, returning what was captured (the response head).</summary>
-    public byte[] TakeCaptured()
+    /// <summary>
+    /// Ends the capture, returning what was captured (the response head): <c>Array[..Length]</c>,
+    /// an array from <see cref="ArrayPool{T}.Shared"/> that the caller now owns.
+    /// </summary>
+    public (byte[] Array, int Length) TakeCaptured()
     {
-        var captured = _capture?.WrittenSpan.ToArray() ?? [];
+        var captured = (_capture ?? ArrayPool<byte>.Shared.Rent(1), _captured);
         _capture = null;
+        _captured = 0;
         return captured;
     }
 
@@ -49,9 +55,11 @@ internal sealed class DetachableOutput(PipeWriter inner, DetachableConnection co
     {
         if (_capture is { } capture && !connection.IsDetached)
         {
-            _capture = null;
-            inner.Write(capture.WrittenSpan);
+            inner.Write(capture.AsSpan(0, _captured));
             _forwarded = true;
+            _capture = null;
+            _captured = 0;
+            ArrayPool<byte>.Shared.Return(capture);
         }
     }
 
@@ -64,7 +72,12 @@ internal sealed class DetachableOutput(PipeWriter inner, DetachableConnection co
 
         if (_capture is { } capture)
         {
-            capture.Advance(bytes);
+            if (_captured + bytes > capture.Length)
+            {
+                throw new InvalidOperationException("Advanced past the buffer.");
+            }
+
+            _captured += bytes;
             return;
         }
 
@@ -100,10 +113,10 @@ internal sealed class DetachableOutput(PipeWriter inner, DetachableConnection co
         connection.IsDetached || _capture is not null ? default : inner.FlushAsync(cancellationToken);
 
     public override Memory<byte> GetMemory(int sizeHint = 0) =>
-        connection.IsDetached ? SinkMemory(sizeHint) : _capture?.GetMemory(sizeHint) ?? inner.GetMemory(sizeHint);
+        connection.IsDetached ? SinkMemory(sizeHint) : _capture is not null ? CaptureMemory(sizeHint) : inner.GetMemory(sizeHint);
 
     public override Span<byte> GetSpan(int sizeHint = 0) =>
-        connection.IsDetached ? SinkMemory(sizeHint).Span : _capture is { } capture ? capture.GetSpan(sizeHint) : inner.GetSpan(sizeHint);
+        connection.IsDetached ? SinkMemory(sizeHint).Span : _capture is not null ? CaptureMemory(sizeHint).Span : inner.GetSpan(sizeHint);
 
     public override ValueTask<FlushResult> WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
     {
@@ -112,14 +125,30 @@ internal sealed class DetachableOutput(PipeWriter inner, DetachableConnection co
             return default;
         }
 
-        if (_capture is { } capture)
+        if (_capture is not null)
         {
-            capture.Write(source.Span);
+            source.Span.CopyTo(CaptureMemory(source.Length).Span);
+            _captured += source.Length;
             return default;
         }
 
         _forwarded = true;
         return inner.WriteAsync(source, cancellationToken);
+    }
+
+    private Memory<byte> CaptureMemory(int sizeHint)
+    {
+        var capture = _capture!;
+        var needed = _captured + Math.Max(sizeHint, 1);
+        if (needed > capture.Length)
+        {
+            var grown = ArrayPool<byte>.Shared.Rent(Math.Max(needed, capture.Length * 2));
+            capture.AsSpan(0, _captured).CopyTo(grown);
+            ArrayPool<byte>.Shared.Return(capture);
+            _capture = capture = grown;
+        }
+
+        return capture.AsMemory(_captured);
     }
 
     private static Memory<byte> SinkMemory(int sizeHint) => sizeHint <= Sink.Length ? Sink : new byte[sizeHint];

@@ -29,16 +29,21 @@ internal sealed class SocketBodyWriter : DetachedBody
     private static readonly CancellationTokenSource CancelRequested = new();
 
     private readonly Socket _socket;
-    private byte[]? _head;
     private byte[]? _buffer;
-    private int _length;
+    private int _headLength; // the response head at the start of _buffer, until the first flush sends it
+    private int _length;     // data written after the head and the room for the chunk-size line
     private StrongBox<Outgoing>? _unsent;   // rare: only after a cancelled send
     private CancellationTokenSource? _sending; // the pending send's, or CancelRequested
 
-    public SocketBodyWriter(Socket socket, byte[] head)
+    /// <summary>
+    /// A writer whose first flush sends <paramref name="head"/>[..<paramref name="headLength"/>]
+    /// (an <see cref="ArrayPool{T}.Shared"/> array it now owns, and writes its first chunk into) before its chunk.
+    /// </summary>
+    public SocketBodyWriter(Socket socket, byte[] head, int headLength)
     {
         _socket = socket;
-        _head = head.Length > 0 ? head : null;
+        _buffer = head;
+        _headLength = headLength;
 
         // A full send buffer must not block the writer's thread: the rest is sent asynchronously.
         socket.Blocking = false;
@@ -47,7 +52,7 @@ internal sealed class SocketBodyWriter : DetachedBody
     public override void Advance(int bytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
-        if (_buffer is null || SizeRoom + _length + bytes + 2 > _buffer.Length)
+        if (_buffer is null || DataStart + _length + bytes + 2 > _buffer.Length)
         {
             throw new InvalidOperationException("Advanced past the buffer.");
         }
@@ -59,7 +64,7 @@ internal sealed class SocketBodyWriter : DetachedBody
     public override Memory<byte> GetMemory(int sizeHint = 0)
     {
         var buffer = Reserve(sizeHint);
-        return buffer.AsMemory(SizeRoom + _length, buffer.Length - SizeRoom - _length - 2);
+        return buffer.AsMemory(DataStart + _length, buffer.Length - DataStart - _length - 2);
     }
 
     public override Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
@@ -83,6 +88,7 @@ internal sealed class SocketBodyWriter : DetachedBody
     public override void Complete(Exception? exception = null)
     {
         Return(ref _buffer);
+        _headLength = 0;
         _length = 0;
         if (_unsent is { } unsent)
         {
@@ -132,48 +138,45 @@ internal sealed class SocketBodyWriter : DetachedBody
         return TakeChunk() is { } chunk ? await SendAsync(chunk, cancellationToken).ConfigureAwait(false) : result;
     }
 
+    // Where data starts in _buffer: after the head (until it is sent) and the chunk-size line's room.
+    private int DataStart => _headLength + SizeRoom;
+
     // What is written since the last flush as one chunk (after the response head, the first
     // time), taken from the writer: its buffer goes back to the pool once sent.
     private Outgoing? TakeChunk()
     {
-        if (_length == 0)
+        if (_buffer is not { } buffer || (_length == 0 && _headLength == 0))
         {
-            if (_head is not { } head)
-            {
-                return null;
-            }
-
-            _head = null;
-            var headOnly = ArrayPool<byte>.Shared.Rent(head.Length);
-            head.CopyTo(headOnly, 0);
-            return new Outgoing(headOnly, 0, head.Length);
+            return null;
         }
 
-        var buffer = _buffer!;
+        var head = _headLength;
+        _buffer = null;
+        _headLength = 0;
+        if (_length == 0)
+        {
+            return new Outgoing(buffer, 0, head);
+        }
+
+        // "{length:x}\r\n" right before the data, the head (if any) moved up to meet it.
         Span<byte> size = stackalloc byte[SizeRoom];
         Utf8Formatter.TryFormat(_length, size, out var digits, new StandardFormat('x'));
         size[digits] = (byte)'\r';
         size[digits + 1] = (byte)'\n';
-        var start = SizeRoom - (digits + 2);
+        var dataStart = head + SizeRoom;
+        var start = dataStart - (digits + 2);
         size[..(digits + 2)].CopyTo(buffer.AsSpan(start));
-        var end = SizeRoom + _length;
-        buffer[end] = (byte)'\r';
-        buffer[end + 1] = (byte)'\n';
-        end += 2;
-        _buffer = null;
-        _length = 0;
-
-        if (_head is { } first)
+        if (head > 0)
         {
-            _head = null;
-            var combined = ArrayPool<byte>.Shared.Rent(first.Length + end - start);
-            first.CopyTo(combined, 0);
-            buffer.AsSpan(start, end - start).CopyTo(combined.AsSpan(first.Length));
-            ArrayPool<byte>.Shared.Return(buffer);
-            return new Outgoing(combined, 0, first.Length + end - start);
+            buffer.AsSpan(0, head).CopyTo(buffer.AsSpan(start - head));
+            start -= head;
         }
 
-        return new Outgoing(buffer, start, end);
+        var end = dataStart + _length;
+        buffer[end] = (byte)'\r';
+        buffer[end + 1] = (byte)'\n';
+        _length = 0;
+        return new Outgoing(buffer, start, end + 2);
     }
 
     // One non-blocking send; what the socket does not take goes asynchronously.
@@ -252,7 +255,7 @@ internal sealed class SocketBodyWriter : DetachedBody
 
     private byte[] Reserve(int sizeHint)
     {
-        var needed = SizeRoom + _length + Math.Max(sizeHint, 1) + 2;
+        var needed = DataStart + _length + Math.Max(sizeHint, 1) + 2;
         if (_buffer is { } buffer && needed <= buffer.Length)
         {
             return buffer;
@@ -261,7 +264,8 @@ internal sealed class SocketBodyWriter : DetachedBody
         var grown = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Max(MinimumBuffer, (_buffer?.Length ?? 0) * 2)));
         if (_buffer is not null)
         {
-            _buffer.AsSpan(SizeRoom, _length).CopyTo(grown.AsSpan(SizeRoom));
+            // The head (if still unsent), the room, the data: all where they were.
+            _buffer.AsSpan(0, DataStart + _length).CopyTo(grown);
             ArrayPool<byte>.Shared.Return(_buffer);
         }
 
