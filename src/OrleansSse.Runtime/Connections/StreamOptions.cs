@@ -32,9 +32,9 @@ public sealed class StreamOptions
     /// Whether a detached stream (<see cref="DetachFromKestrel"/>) writes its response head and
     /// body straight to the connection's socket, one non-blocking <c>send</c> per flush, instead of
     /// through Kestrel's transport output pipe and send loop: a cheaper write per connection, which
-    /// is what bounds fan-out latency (bench/RESULTS.md). Only on a connection that has not served
-    /// an earlier response (one may still be on its way to the socket through Kestrel's pipe); such a
-    /// stream uses the pipe. Default true.
+    /// is what bounds fan-out latency (bench/RESULTS.md). Only on Kestrel's socket transport and on
+    /// a connection that has not served an earlier response (one may still be on its way to the
+    /// socket through Kestrel's pipe); other streams use the pipe. Default true.
     /// </summary>
     public bool DirectSocketWrites { get; set; } = true;
 }

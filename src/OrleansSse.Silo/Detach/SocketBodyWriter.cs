@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 
 namespace OrleansSse.Silo.Detach;
 
@@ -11,11 +10,13 @@ namespace OrleansSse.Silo.Detach;
 /// one non-blocking <c>send</c> of one HTTP/1.1 chunk (the first also carries the response head
 /// that Kestrel wrote and <see cref="DetachableOutput"/> kept off the transport), with no transport
 /// pipe or send loop in between. What the socket does not take at once (a client that reads slower
-/// than the stream writes) is sent asynchronously; a pending flush ends with
-/// <see cref="CancelPendingFlush"/>, and what it had not sent yet goes first on the next flush (or
-/// with the terminating chunk), so the chunked framing stays whole. Holds no buffer between flushes.
-/// Limit: the only writer of its socket — Kestrel's send loop for the connection never got
-/// anything to send (the head was captured), so it stays idle until the connection closes.
+/// than the stream writes) is sent asynchronously. <see cref="CancelPendingFlush"/> ends a pending
+/// flush (or the next one); a send cancelled part-way leaves the body cut mid-chunk (the socket
+/// does not say how much of it went out), so the body is then broken: later flushes report the
+/// client gone and <see cref="EndAsync"/> fails (the connection is aborted). Holds no buffer
+/// between flushes (only the captured head until the first one). Limit: the only writer of its
+/// socket — Kestrel's send loop for the connection never got anything to send (the head was
+/// captured), so it stays idle until the connection closes.
 /// </summary>
 internal sealed class SocketBodyWriter : DetachedBody
 {
@@ -32,8 +33,8 @@ internal sealed class SocketBodyWriter : DetachedBody
     private byte[]? _buffer;
     private int _headLength; // the response head at the start of _buffer, until the first flush sends it
     private int _length;     // data written after the head and the room for the chunk-size line
-    private StrongBox<Outgoing>? _unsent;   // rare: only after a cancelled send
     private CancellationTokenSource? _sending; // the pending send's, or CancelRequested
+    private bool _broken; // the socket is gone, or a send was cancelled part-way
 
     /// <summary>
     /// A writer whose first flush sends <paramref name="head"/>[..<paramref name="headLength"/>]
@@ -46,7 +47,15 @@ internal sealed class SocketBodyWriter : DetachedBody
         _headLength = headLength;
 
         // A full send buffer must not block the writer's thread: the rest is sent asynchronously.
-        socket.Blocking = false;
+        try
+        {
+            socket.Blocking = false;
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection was aborted before the stream ran: its writes report the client gone.
+            _broken = true;
+        }
     }
 
     public override void Advance(int bytes)
@@ -90,18 +99,19 @@ internal sealed class SocketBodyWriter : DetachedBody
         Return(ref _buffer);
         _headLength = 0;
         _length = 0;
-        if (_unsent is { } unsent)
-        {
-            _unsent = null;
-            ArrayPool<byte>.Shared.Return(unsent.Value.Array);
-        }
     }
 
     public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
     {
-        if (_unsent is not null)
+        if (_broken)
         {
-            return FlushAfterUnsentAsync(cancellationToken);
+            return new(Gone);
+        }
+
+        // A cancel requested while no flush was pending cancels this one (PipeWriter's contract).
+        if (Interlocked.CompareExchange(ref _sending, null, CancelRequested) == CancelRequested)
+        {
+            return new(Canceled);
         }
 
         return TakeChunk() is { } chunk ? SendAsync(chunk, cancellationToken) : default;
@@ -123,19 +133,6 @@ internal sealed class SocketBodyWriter : DetachedBody
         LastChunk.CopyTo(last);
         result = await SendAsync(new Outgoing(last, 0, LastChunk.Length), timer.Token).ConfigureAwait(false);
         return !result.IsCanceled && !result.IsCompleted;
-    }
-
-    private async ValueTask<FlushResult> FlushAfterUnsentAsync(CancellationToken cancellationToken)
-    {
-        var unsent = _unsent!.Value;
-        _unsent = null;
-        var result = await SendAsync(unsent, cancellationToken).ConfigureAwait(false);
-        if (result.IsCanceled || result.IsCompleted)
-        {
-            return result;
-        }
-
-        return TakeChunk() is { } chunk ? await SendAsync(chunk, cancellationToken).ConfigureAwait(false) : result;
     }
 
     // Where data starts in _buffer: after the head (until it is sent) and the chunk-size line's room.
@@ -191,6 +188,7 @@ internal sealed class SocketBodyWriter : DetachedBody
         catch (ObjectDisposedException)
         {
             // The connection was aborted.
+            _broken = true;
             ArrayPool<byte>.Shared.Return(outgoing.Array);
             return new(Gone);
         }
@@ -203,6 +201,7 @@ internal sealed class SocketBodyWriter : DetachedBody
 
         if (error is not (SocketError.Success or SocketError.WouldBlock))
         {
+            _broken = true;
             ArrayPool<byte>.Shared.Return(outgoing.Array);
             return new(Gone);
         }
@@ -218,7 +217,6 @@ internal sealed class SocketBodyWriter : DetachedBody
             sending.Cancel();
         }
 
-        var keep = false;
         try
         {
             while (outgoing.Length > 0)
@@ -232,24 +230,20 @@ internal sealed class SocketBodyWriter : DetachedBody
         }
         catch (OperationCanceledException)
         {
-            // Not sent yet: it goes first on the next flush, so the chunk is never cut short.
-            _unsent = new StrongBox<Outgoing>(outgoing);
-            keep = true;
+            // How much of it went out is unknown: the chunk may be cut short.
+            _broken = true;
             return Canceled;
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
+            _broken = true;
             return Gone;
         }
         finally
         {
             Interlocked.CompareExchange(ref _sending, null, sending);
-
             sending.Dispose();
-            if (!keep)
-            {
-                ArrayPool<byte>.Shared.Return(outgoing.Array);
-            }
+            ArrayPool<byte>.Shared.Return(outgoing.Array);
         }
     }
 
