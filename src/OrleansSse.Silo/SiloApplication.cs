@@ -134,6 +134,8 @@ public static class SiloApplication
         services.AddHostedService<HeartbeatService>();
         services.AddHostedService<ExpiryService>();
         services.AddHostedService<DrainService>();
+        services.AddSingleton<StreamDetachState>();
+        services.AddHostedService<StreamDetachCheck>();
         services.AddProblemDetails();
         services.AddSiloSecurity(builder.Configuration);
         services.AddOrleansSseAi(builder.Configuration);

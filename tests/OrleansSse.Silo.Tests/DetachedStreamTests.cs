@@ -130,6 +130,35 @@ public sealed class DetachedStreamTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
+    public async Task HostThatReplacesKestrelsEndpointDefaultsIsWarnedThatStreamsStayInKestrel(bool replaced)
+    {
+        var logs = new LogCapture();
+        await using var cluster = await SseTestCluster.StartAsync(new SseTestClusterOptions
+        {
+            Configure = builder =>
+            {
+                builder.Logging.AddProvider(logs);
+                if (replaced)
+                {
+                    builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(_ => { }));
+                }
+            },
+        });
+
+        var warned = logs.Entries.Any(e => e.Level == LogLevel.Warning && e.Message.Contains("no Kestrel endpoint runs the detach middleware", StringComparison.Ordinal));
+        Assert.Equal(replaced, warned);
+
+        // Streams work either way (in Kestrel when replaced).
+        var silo = cluster.Silos[0];
+        using var stream = await RawHttpStream.OpenAsync(silo.BaseAddress, SseTestCluster.StreamPath("either"));
+        await stream.ReadUntilAsync("event: connected");
+        await new SiloApi(silo.Http).SendAsync("either", "still-delivered");
+        await stream.ReadUntilAsync("data: still-delivered\n\n");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
     public async Task SlowReaderGetsEveryEventInWholeChunksAndTheTerminatingChunkWhenTheSiloDrains(bool direct)
     {
         const int Events = 240;

@@ -9,11 +9,13 @@ internal static class StreamDetach
     /// <summary>
     /// Adds the detach middleware to every endpoint Kestrel creates from here on (URLs,
     /// configuration, <c>Listen</c>). Limit: Kestrel keeps one endpoint-defaults callback, so a
-    /// later <c>ConfigureEndpointDefaults</c> of the host's own replaces this one (streams then stay in Kestrel).
+    /// later <c>ConfigureEndpointDefaults</c> of the host's own replaces this one (streams then stay in
+    /// Kestrel, and <see cref="StreamDetachCheck"/> warns at start).
     /// </summary>
     public static void UseStreamDetach(this KestrelServerOptions options) =>
         options.ConfigureEndpointDefaults(listen =>
         {
+            listen.ApplicationServices.GetService<StreamDetachState>()?.MarkInstalled();
             var logger = listen.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StreamDetachMiddleware));
             listen.Use(next => new StreamDetachMiddleware(next, logger).OnConnectionAsync);
         });
