@@ -7,9 +7,11 @@ using Microsoft.Extensions.Logging;
 
 namespace OrleansSse.Ai.Tests;
 
-/// <summary>A real Kestrel app on 127.0.0.1 with a free port.</summary>
+/// <summary>A real Kestrel app on 127.0.0.1 with a free port (also linked into the client tests).</summary>
 internal sealed class LoopbackApp : IAsyncDisposable
 {
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
+
     private LoopbackApp(WebApplication app, Uri address)
     {
         App = app;
@@ -28,7 +30,7 @@ internal sealed class LoopbackApp : IAsyncDisposable
         configure(builder);
         var app = builder.Build();
         map(app);
-        await app.StartAsync().WaitAsync(AiEventRecorder.Timeout);
+        await app.StartAsync().WaitAsync(StartTimeout);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new LoopbackApp(app, new Uri(address));
     }

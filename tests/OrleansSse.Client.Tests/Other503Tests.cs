@@ -1,11 +1,9 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+
+using OrleansSse.Ai.Tests;
 
 namespace OrleansSse.Client.Tests;
 
@@ -27,7 +25,7 @@ public sealed class Other503Tests
             context.Response.ContentType = "text/plain";
             await context.Response.WriteAsync("no healthy upstream");
         });
-        using var http = new HttpClient { BaseAddress = Address(balancer) };
+        using var http = new HttpClient { BaseAddress = balancer.Address };
 
         var ex = await Assert.ThrowsAsync<SseClientException>(() => new HttpSseCluster(http).GetClient("alice").SendAsync(SseEvent.Message("hi")));
 
@@ -48,7 +46,7 @@ public sealed class Other503Tests
                 detail: "This silo is shutting down; connect to another.", statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: "Service unavailable").ExecuteAsync(context);
         });
-        using var http = new HttpClient { BaseAddress = Address(stopping) };
+        using var http = new HttpClient { BaseAddress = stopping.Address };
 
         var ex = await Assert.ThrowsAsync<SseClientException>(() => new HttpSseCluster(http).GetBroadcast().SendAsync(SseEvent.Message("hi")));
 
@@ -64,23 +62,11 @@ public sealed class Other503Tests
         await using var silo = await StartAsync(context => Results.Problem(
             detail: "Redis is unreachable.", statusCode: StatusCodes.Status503ServiceUnavailable,
             type: SseProblemTypes.BackplaneUnavailable).ExecuteAsync(context));
-        using var http = new HttpClient { BaseAddress = Address(silo) };
+        using var http = new HttpClient { BaseAddress = silo.Address };
 
         await Assert.ThrowsAsync<BackplaneUnavailableException>(() => new HttpSseCluster(http).GetBroadcast().SendAsync(SseEvent.Message("hi")));
     }
 
-    private static async Task<WebApplication> StartAsync(RequestDelegate answer)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddProblemDetails();
-        var app = builder.Build();
-        app.Run(answer);
-        await app.StartAsync().WaitAsync(Ids.Timeout);
-        return app;
-    }
-
-    private static Uri Address(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    private static Task<LoopbackApp> StartAsync(RequestDelegate answer) =>
+        LoopbackApp.StartAsync(builder => builder.Services.AddProblemDetails(), app => app.Run(answer));
 }
