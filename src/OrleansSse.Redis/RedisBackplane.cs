@@ -89,8 +89,7 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
     public Task<EventCursor> GetCurrentAsync(CancellationToken cancellationToken = default) =>
         _connection.RunAsync("current", async redis =>
         {
-            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
-                _scripts.Current, [_keys.Epoch, _keys.Sequence], [EpochGenerator.NewEpoch()]).ConfigureAwait(false))!;
+            var result = (RedisResult[])(await _scripts.Current.EvaluateAsync(redis.GetDatabase(), [_keys.Epoch, _keys.Sequence], [EpochGenerator.NewEpoch()]).ConfigureAwait(false))!;
             var current = new EventCursor((string)result[0]!, (long)result[1]);
             _connection.Observe(current.Epoch, current.Position);
             return current;
@@ -131,7 +130,7 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         ];
         return _connection.RunAsync("publish", async redis =>
         {
-            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(_scripts.Publish, keys, args).ConfigureAwait(false))!;
+            var result = (RedisResult[])(await _scripts.Publish.EvaluateAsync(redis.GetDatabase(), keys, args).ConfigureAwait(false))!;
             var receipt = new PublishReceipt(new EventCursor((string)result[0]!, (long)result[1]), (long)result[2]);
             _connection.Observe(receipt.Cursor.Epoch, receipt.Cursor.Position);
             return receipt;
@@ -152,7 +151,7 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         RedisValue[] args = [EpochGenerator.NewEpoch(), (string)_keys.Channel(SseTarget.Client(clientId))!, clientId, Math.Max(maxGroups, 0), .. distinct.Select(static g => (RedisValue)g)];
         return _connection.RunAsync("group-add-within-limit", async redis =>
         {
-            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(_scripts.GroupAddWithinLimit, keys, args).ConfigureAwait(false))!;
+            var result = (RedisResult[])(await _scripts.GroupAddWithinLimit.EvaluateAsync(redis.GetDatabase(), keys, args).ConfigureAwait(false))!;
             return new GroupJoinResult((long)result[0] == 1, (int)(long)result[1]);
         }, cancellationToken);
     }
@@ -175,8 +174,7 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(clientId);
         return _connection.RunAsync<IReadOnlyList<GroupMembership>>("client-memberships", async redis =>
         {
-            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
-                _scripts.Memberships, [_keys.ClientGroups(clientId), _keys.ClientJoins(clientId)]).ConfigureAwait(false))!;
+            var result = (RedisResult[])(await _scripts.Memberships.EvaluateAsync(redis.GetDatabase(), [_keys.ClientGroups(clientId), _keys.ClientJoins(clientId)]).ConfigureAwait(false))!;
             var memberships = new GroupMembership[result.Length / 2];
             for (var i = 0; i < memberships.Length; i++)
             {
@@ -193,8 +191,7 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
     public Task<bool> IsOnlineAsync(string clientId, CancellationToken cancellationToken = default) =>
         _connection.RunAsync("online", async redis =>
         {
-            var result = await redis.GetDatabase().ScriptEvaluateAsync(
-                _scripts.Online, [], [(string)_keys.Channel(SseTarget.Client(clientId))!]).ConfigureAwait(false);
+            var result = await _scripts.Online.EvaluateAsync(redis.GetDatabase(), [], [(string)_keys.Channel(SseTarget.Client(clientId))!]).ConfigureAwait(false);
             return (long)result > 0;
         }, cancellationToken);
 
@@ -202,9 +199,7 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
     public Task DisconnectAsync(string clientId, CancellationToken cancellationToken = default) =>
         _connection.RunAsync("disconnect", async redis =>
         {
-            var result = await redis.GetDatabase().ScriptEvaluateAsync(
-                _scripts.Disconnect,
-                [_keys.Epoch, _keys.Sequence],
+            var result = await _scripts.Disconnect.EvaluateAsync(redis.GetDatabase(), [_keys.Epoch, _keys.Sequence],
                 [EpochGenerator.NewEpoch(), (string)_keys.Channel(SseTarget.Client(clientId))!, clientId]).ConfigureAwait(false);
             return (long)result;
         }, cancellationToken);
@@ -263,7 +258,7 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         ];
         return _connection.RunAsync("history", async redis =>
         {
-            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(_scripts.History, keys, args).ConfigureAwait(false))!;
+            var result = (RedisResult[])(await _scripts.History.EvaluateAsync(redis.GetDatabase(), keys, args).ConfigureAwait(false))!;
             return ToHistory(result, distinct, after.Epoch!, _retention.MaxReplayEvents);
         }, cancellationToken);
     }
@@ -308,15 +303,13 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         return new HistoryResult(recovered, deduped);
     }
 
-    private Task<long> ChangeMembershipAsync(string operation, string script, string group, string clientId, CancellationToken cancellationToken)
+    private Task<long> ChangeMembershipAsync(string operation, RedisScript script, string group, string clientId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(group);
         ArgumentNullException.ThrowIfNull(clientId);
         return _connection.RunAsync(operation, async redis =>
         {
-            var result = await redis.GetDatabase().ScriptEvaluateAsync(
-                script,
-                [_keys.Epoch, _keys.Sequence, _keys.GroupMembers(group), _keys.ClientGroups(clientId), _keys.ClientJoins(clientId)],
+            var result = await script.EvaluateAsync(redis.GetDatabase(), [_keys.Epoch, _keys.Sequence, _keys.GroupMembers(group), _keys.ClientGroups(clientId), _keys.ClientJoins(clientId)],
                 [EpochGenerator.NewEpoch(), (string)_keys.Channel(SseTarget.Client(clientId))!, group, clientId]).ConfigureAwait(false);
             return (long)result;
         }, cancellationToken);

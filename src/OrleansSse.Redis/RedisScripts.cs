@@ -8,37 +8,37 @@ internal sealed class RedisScripts
     private RedisScripts()
     {
         var common = Load("common");
-        Publish = common + Load("publish");
-        GroupAdd = common + Load("group_add");
-        GroupAddWithinLimit = common + Load("group_add_within_limit");
-        GroupRemove = common + Load("group_remove");
-        Disconnect = common + Load("disconnect");
-        Current = common + Load("current");
-        History = common + Load("history");
-        CheckSequence = common + Load("check_sequence");
-        Memberships = Load("memberships");
-        Online = Load("online");
+        Publish = new(common + Load("publish"));
+        GroupAdd = new(common + Load("group_add"));
+        GroupAddWithinLimit = new(common + Load("group_add_within_limit"));
+        GroupRemove = new(common + Load("group_remove"));
+        Disconnect = new(common + Load("disconnect"));
+        Current = new(common + Load("current"));
+        History = new(common + Load("history"));
+        CheckSequence = new(common + Load("check_sequence"));
+        Memberships = new(Load("memberships"));
+        Online = new(Load("online"));
     }
 
-    public string Publish { get; }
+    public RedisScript Publish { get; }
 
-    public string GroupAdd { get; }
+    public RedisScript GroupAdd { get; }
 
-    public string GroupAddWithinLimit { get; }
+    public RedisScript GroupAddWithinLimit { get; }
 
-    public string GroupRemove { get; }
+    public RedisScript GroupRemove { get; }
 
-    public string Disconnect { get; }
+    public RedisScript Disconnect { get; }
 
-    public string Current { get; }
+    public RedisScript Current { get; }
 
-    public string History { get; }
+    public RedisScript History { get; }
 
-    public string CheckSequence { get; }
+    public RedisScript CheckSequence { get; }
 
-    public string Memberships { get; }
+    public RedisScript Memberships { get; }
 
-    public string Online { get; }
+    public RedisScript Online { get; }
 
     private static string Load(string name)
     {
