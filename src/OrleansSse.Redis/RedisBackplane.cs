@@ -89,7 +89,8 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
     public Task<EventCursor> GetCurrentAsync(CancellationToken cancellationToken = default) =>
         _connection.RunAsync("current", async redis =>
         {
-            var result = (RedisResult[])(await _scripts.Current.EvaluateAsync(redis.GetDatabase(), [_keys.Epoch, _keys.Sequence], [EpochGenerator.NewEpoch()]).ConfigureAwait(false))!;
+            var result = (RedisResult[])(await _scripts.Current.EvaluateAsync(
+                redis.GetDatabase(), [_keys.Epoch, _keys.Sequence], [EpochGenerator.NewEpoch()]).ConfigureAwait(false))!;
             var current = new EventCursor((string)result[0]!, (long)result[1]);
             _connection.Observe(current.Epoch, current.Position);
             return current;
@@ -174,7 +175,8 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(clientId);
         return _connection.RunAsync<IReadOnlyList<GroupMembership>>("client-memberships", async redis =>
         {
-            var result = (RedisResult[])(await _scripts.Memberships.EvaluateAsync(redis.GetDatabase(), [_keys.ClientGroups(clientId), _keys.ClientJoins(clientId)]).ConfigureAwait(false))!;
+            var result = (RedisResult[])(await _scripts.Memberships.EvaluateAsync(
+                redis.GetDatabase(), [_keys.ClientGroups(clientId), _keys.ClientJoins(clientId)]).ConfigureAwait(false))!;
             var memberships = new GroupMembership[result.Length / 2];
             for (var i = 0; i < memberships.Length; i++)
             {
@@ -191,7 +193,8 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
     public Task<bool> IsOnlineAsync(string clientId, CancellationToken cancellationToken = default) =>
         _connection.RunAsync("online", async redis =>
         {
-            var result = await _scripts.Online.EvaluateAsync(redis.GetDatabase(), [], [(string)_keys.Channel(SseTarget.Client(clientId))!]).ConfigureAwait(false);
+            var result = await _scripts.Online.EvaluateAsync(
+                redis.GetDatabase(), [], [(string)_keys.Channel(SseTarget.Client(clientId))!]).ConfigureAwait(false);
             return (long)result > 0;
         }, cancellationToken);
 
@@ -199,7 +202,9 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
     public Task DisconnectAsync(string clientId, CancellationToken cancellationToken = default) =>
         _connection.RunAsync("disconnect", async redis =>
         {
-            var result = await _scripts.Disconnect.EvaluateAsync(redis.GetDatabase(), [_keys.Epoch, _keys.Sequence],
+            var result = await _scripts.Disconnect.EvaluateAsync(
+                redis.GetDatabase(),
+                [_keys.Epoch, _keys.Sequence],
                 [EpochGenerator.NewEpoch(), (string)_keys.Channel(SseTarget.Client(clientId))!, clientId]).ConfigureAwait(false);
             return (long)result;
         }, cancellationToken);
@@ -309,7 +314,9 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(clientId);
         return _connection.RunAsync(operation, async redis =>
         {
-            var result = await script.EvaluateAsync(redis.GetDatabase(), [_keys.Epoch, _keys.Sequence, _keys.GroupMembers(group), _keys.ClientGroups(clientId), _keys.ClientJoins(clientId)],
+            var result = await script.EvaluateAsync(
+                redis.GetDatabase(),
+                [_keys.Epoch, _keys.Sequence, _keys.GroupMembers(group), _keys.ClientGroups(clientId), _keys.ClientJoins(clientId)],
                 [EpochGenerator.NewEpoch(), (string)_keys.Channel(SseTarget.Client(clientId))!, group, clientId]).ConfigureAwait(false);
             return (long)result;
         }, cancellationToken);

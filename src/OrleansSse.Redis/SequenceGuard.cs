@@ -76,7 +76,8 @@ internal sealed class SequenceGuard(RedisKeys keys, ILogger logger)
             (pending, epoch, position) = (_checked, _epoch, _position);
         }
 
-        var result = (RedisResult[])(await RedisScripts.Instance.CheckSequence.EvaluateAsync(database, [keys.Epoch, keys.Sequence], [epoch, position, EpochGenerator.NewEpoch()]).ConfigureAwait(false))!;
+        var result = (RedisResult[])(await RedisScripts.Instance.CheckSequence.EvaluateAsync(
+            database, [keys.Epoch, keys.Sequence], [epoch, position, EpochGenerator.NewEpoch()]).ConfigureAwait(false))!;
         var current = (string)result[0]!;
         var counter = (long)result[1];
         if ((long)result[2] == 1)
