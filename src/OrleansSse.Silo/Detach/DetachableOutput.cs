@@ -128,7 +128,7 @@ internal sealed class DetachableOutput(PipeWriter inner, DetachableConnection co
         if (_capture is not null)
         {
             source.Span.CopyTo(CaptureMemory(source.Length).Span);
-            _captured += source.Length;
+            Advance(source.Length);
             return default;
         }
 

@@ -29,9 +29,7 @@ internal static class StreamDetach
     /// (<see cref="TryDetach"/> does that itself when it fails).
     /// </summary>
     public static bool TryCaptureResponseHead(HttpContext context) =>
-        context.Features.Get<IStreamDetachFeature>() is { CanDetach: true } detach
-        && CanDetach(context)
-        && detach.TryCaptureResponseHead();
+        CanDetach(context) && context.Features.Get<IStreamDetachFeature>() is { } detach && detach.TryCaptureResponseHead();
 
     /// <summary>Passes a captured response head on to the transport (the stream did not detach).</summary>
     public static void ReleaseResponseHead(HttpContext context) =>
