@@ -1,4 +1,5 @@
 using OrleansSse.Backplane;
+using OrleansSse.Tests;
 
 namespace OrleansSse.Redis.Tests;
 

@@ -6,12 +6,18 @@ namespace OrleansSse.Backplane;
 /// different processes. No server needed. History is lost when the process ends: the epoch is new
 /// at every start, so cursors from an earlier run resume with <c>"recovered": false</c>.
 /// </summary>
+/// <remarks>
+/// A target's stream is dropped once its newest event is older than
+/// <see cref="RetentionOptions.MaxAge"/>, keeping only the position it was trimmed through for a
+/// day, as the Redis backplane's keys expire: memory follows the targets that received events
+/// recently, not every client id ever seen. Group memberships are kept until removed.
+/// </remarks>
 public sealed class InMemoryBackplane : ISseBackplane
 {
     private readonly object _gate = new();
     private readonly RetentionOptions _retention;
     private readonly TimeProvider _time;
-    private readonly Dictionary<SseTarget, InMemoryStream> _streams = [];
+    private readonly InMemoryStreams _streams;
     // Copy-on-write arrays: a handler may unsubscribe (even synchronously) while a message is delivered.
     private readonly Dictionary<SseTarget, Action<BackplaneMessage>[]> _subscribers = [];
     private readonly Dictionary<string, SortedSet<string>> _groupMembers = new(StringComparer.Ordinal);
@@ -23,7 +29,20 @@ public sealed class InMemoryBackplane : ISseBackplane
     {
         _retention = retention ?? new RetentionOptions();
         _time = time ?? TimeProvider.System;
+        _streams = new InMemoryStreams(_retention);
         Epoch = EpochGenerator.NewEpoch();
+    }
+
+    /// <summary>Streams and trimmed-through markers held (for tests and diagnostics).</summary>
+    internal (int Streams, int Markers) Retained
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_streams.Count, _streams.MarkerCount);
+            }
+        }
     }
 
     /// <summary>This instance's epoch.</summary>
@@ -59,13 +78,9 @@ public sealed class InMemoryBackplane : ISseBackplane
         lock (_gate)
         {
             var message = new BackplaneMessage(target, MessageKind.Event, ++_position, Epoch, eventName, data, coalesceKey);
-            if (!_streams.TryGetValue(target, out var stream))
-            {
-                stream = new InMemoryStream();
-                _streams[target] = stream;
-            }
-
-            stream.Append(message, _time.GetUtcNow(), _retention);
+            var now = _time.GetUtcNow();
+            _streams.Sweep(now);
+            _streams.Append(message, now);
             var subscribers = Deliver(message);
             return Task.FromResult(new PublishReceipt(message.Cursor, subscribers));
         }
@@ -179,16 +194,12 @@ public sealed class InMemoryBackplane : ISseBackplane
 
             var recovered = after.Position <= _position;
             var now = _time.GetUtcNow();
+            _streams.Sweep(now);
             var events = new List<BackplaneMessage>();
             foreach (var target in targets.Distinct())
             {
-                if (_streams.TryGetValue(target, out var stream))
-                {
-                    var from = Math.Max(after.Position, joinedAt.GetValueOrDefault(target));
-                    stream.Trim(now, _retention);
-                    recovered &= stream.TrimmedThrough <= from;
-                    stream.CopyAfter(from, events);
-                }
+                var from = Math.Max(after.Position, joinedAt.GetValueOrDefault(target));
+                recovered &= _streams.CopyAfter(target, from, now, events);
             }
 
             events.Sort(static (a, b) => a.Position.CompareTo(b.Position));

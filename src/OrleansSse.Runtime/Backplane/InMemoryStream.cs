@@ -5,12 +5,34 @@ internal sealed class InMemoryStream
 {
     private readonly Queue<(BackplaneMessage Message, DateTimeOffset At)> _entries = new();
 
+    /// <summary>Creates the stream of <paramref name="target"/>; <paramref name="trimmedThrough"/> carries what an earlier, expired stream of it lost.</summary>
+    public InMemoryStream(SseTarget target, long trimmedThrough)
+    {
+        Target = target;
+        TrimmedThrough = trimmedThrough;
+        Node = new LinkedListNode<InMemoryStream>(this);
+    }
+
+    /// <summary>Whose stream this is.</summary>
+    public SseTarget Target { get; }
+
+    /// <summary>This stream's place in its owner's least-recently-appended order.</summary>
+    public LinkedListNode<InMemoryStream> Node { get; }
+
     /// <summary>The highest position ever trimmed away (0 when nothing was).</summary>
     public long TrimmedThrough { get; private set; }
+
+    /// <summary>When the newest event was appended.</summary>
+    public DateTimeOffset LastAppendAt { get; private set; }
+
+    /// <summary>The newest event's position (0 before the first).</summary>
+    public long LastPosition { get; private set; }
 
     public void Append(BackplaneMessage message, DateTimeOffset now, RetentionOptions retention)
     {
         _entries.Enqueue((message, now));
+        LastAppendAt = now;
+        LastPosition = message.Position;
         Trim(now, retention);
     }
 

@@ -1,4 +1,4 @@
-namespace OrleansSse.Redis.Tests;
+namespace OrleansSse.Tests;
 
 /// <summary>A clock the test moves by hand (for age-based retention).</summary>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider

@@ -1,0 +1,90 @@
+namespace OrleansSse.Backplane;
+
+/// <summary>
+/// The streams of <see cref="InMemoryBackplane"/>, with the expiry the Redis backplane gets from
+/// <c>PEXPIRE</c>: a stream whose newest event is older than the maximum age holds nothing a
+/// resume could replay, so it is dropped as a whole, and only its trimmed-through position is kept
+/// (<see cref="MarkerLifetime"/>) so that an older cursor still resumes with
+/// <c>"recovered": false</c>. Without it, every client id that ever received an event would keep
+/// its stream for the life of the process. Not thread-safe: the owner locks.
+/// </summary>
+/// <remarks>
+/// Streams are kept in least-recently-appended order and markers in the order they were made, so
+/// <see cref="Sweep"/> looks only at what is due: constant work per call, plus what it drops.
+/// </remarks>
+internal sealed class InMemoryStreams(RetentionOptions retention)
+{
+    /// <summary>How long the trimmed-through position of a dropped stream is kept (the Redis backplane's default).</summary>
+    public static readonly TimeSpan MarkerLifetime = TimeSpan.FromDays(1);
+
+    private readonly Dictionary<SseTarget, InMemoryStream> _streams = [];
+    private readonly LinkedList<InMemoryStream> _byLastAppend = new();
+    private readonly Dictionary<SseTarget, long> _markers = [];
+    private readonly Queue<(SseTarget Target, long TrimmedThrough, DateTimeOffset At)> _markerOrder = new();
+
+    /// <summary>Streams held (for tests and diagnostics).</summary>
+    public int Count => _streams.Count;
+
+    /// <summary>Trimmed-through markers of dropped streams held (for tests and diagnostics).</summary>
+    public int MarkerCount => _markers.Count;
+
+    /// <summary>Appends to <paramref name="message"/>'s target's stream, creating it (after an expired one: with its marker) when needed.</summary>
+    public void Append(BackplaneMessage message, DateTimeOffset now)
+    {
+        var target = message.Target;
+        if (_streams.TryGetValue(target, out var stream))
+        {
+            _byLastAppend.Remove(stream.Node);
+        }
+        else
+        {
+            stream = new InMemoryStream(target, _markers.Remove(target, out var trimmed) ? trimmed : 0);
+            _streams[target] = stream;
+        }
+
+        _byLastAppend.AddLast(stream.Node);
+        stream.Append(message, now, retention);
+    }
+
+    /// <summary>
+    /// The retained events of <paramref name="target"/> after <paramref name="from"/>, into
+    /// <paramref name="into"/>; false when some event after <paramref name="from"/> is no longer held.
+    /// </summary>
+    public bool CopyAfter(SseTarget target, long from, DateTimeOffset now, List<BackplaneMessage> into)
+    {
+        if (_streams.TryGetValue(target, out var stream))
+        {
+            stream.Trim(now, retention);
+            stream.CopyAfter(from, into);
+            return stream.TrimmedThrough <= from;
+        }
+
+        return !_markers.TryGetValue(target, out var trimmed) || trimmed <= from;
+    }
+
+    /// <summary>Drops the streams whose newest event is older than the maximum age, and the markers older than <see cref="MarkerLifetime"/>.</summary>
+    public void Sweep(DateTimeOffset now)
+    {
+        var oldest = now - retention.MaxAge;
+        while (_byLastAppend.First is { } first && first.Value.LastAppendAt < oldest)
+        {
+            var stream = first.Value;
+            _byLastAppend.RemoveFirst();
+            _streams.Remove(stream.Target);
+            _markers[stream.Target] = stream.LastPosition;
+            _markerOrder.Enqueue((stream.Target, stream.LastPosition, now));
+        }
+
+        var oldestMarker = now - MarkerLifetime;
+        while (_markerOrder.TryPeek(out var marker) && marker.At < oldestMarker)
+        {
+            _markerOrder.Dequeue();
+
+            // A marker replaced since (the stream came back and expired again) is not this one.
+            if (_markers.TryGetValue(marker.Target, out var trimmed) && trimmed == marker.TrimmedThrough)
+            {
+                _markers.Remove(marker.Target);
+            }
+        }
+    }
+}
