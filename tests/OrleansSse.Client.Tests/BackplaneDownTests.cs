@@ -35,6 +35,8 @@ public sealed class BackplaneDownTests
 
         var ex = await Assert.ThrowsAsync<BackplaneUnavailableException>(() => cluster.GetClient("alice").SendAsync(SseEvent.Message("while down")));
         Assert.Contains("503", ex.Message, StringComparison.Ordinal);
+        Assert.NotNull(ex.RetryAfter);
+        Assert.True(ex.RetryAfter > TimeSpan.Zero, $"Retry-After {ex.RetryAfter}");
         await Assert.ThrowsAsync<BackplaneUnavailableException>(() => cluster.GetGroup("team").GetMembersAsync());
     }
 

@@ -103,7 +103,7 @@ internal sealed class SiloHttpApi(Func<HttpClient> http, Uri baseAddress, string
             var detail = problem?.Detail ?? problem?.Title;
             var message = $"{Describe(request)} answered {(int)response.StatusCode} {response.ReasonPhrase}{(detail is null ? "." : ": " + detail)}";
             throw IsBackplaneOutage(response, problem)
-                ? new BackplaneUnavailableException(message)
+                ? new BackplaneUnavailableException(message, RetryAfter(response))
                 : new SseClientException(message, response.StatusCode, detail, RetryAfter(response));
         }
     }
