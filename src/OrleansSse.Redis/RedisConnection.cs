@@ -19,9 +19,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     private readonly Task<ConnectionMultiplexer> _connecting;
     private volatile string? _interactiveFailure;
     private volatile string? _subscriptionFailure;
-    private readonly object _deliveryGate = new();
-    private List<Action>? _parked;
-    private int _probing;
+    private readonly LiveDelivery _live;
     private int _disposed;
 
     public RedisConnection(RedisBackplaneOptions options, RedisKeys keys, ILogger logger)
@@ -30,6 +28,8 @@ internal sealed class RedisConnection : IAsyncDisposable
         _keys = keys;
         _logger = logger;
         _guard = new SequenceGuard(keys, logger);
+        _live = new LiveDelivery(ConfirmSubscriptionsAsync, OnSubscriptionsLive, ex => RedisBackplaneLog.ProbeFailed(_logger, ex),
+            TimeSpan.FromMilliseconds(250), _stopping.Token);
         var configuration = RedisClientConfiguration.Build(options);
         OperationTimeout = RedisClientConfiguration.EffectiveTimeout(options.OperationTimeout, configuration);
         _connecting = ConnectAsync(configuration);
@@ -87,19 +87,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     /// handlers ran (they hold their streams and read history first), so a message that arrives
     /// after the restore but before the catch-up starts cannot move a stream past the gap.
     /// </summary>
-    public void Deliver(Action delivery)
-    {
-        lock (_deliveryGate)
-        {
-            if (_parked is not null)
-            {
-                _parked.Add(delivery);
-                return;
-            }
-        }
-
-        delivery();
-    }
+    public void Deliver(Action delivery) => _live.Deliver(delivery);
 
     /// <summary>Records a position this process saw (a receipt or a live message), for the check after a reconnect.</summary>
     public void Observe(string epoch, long position) => _guard.Observe(epoch, position);
@@ -187,10 +175,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         if (e.ConnectionType == ConnectionType.Subscription)
         {
             _subscriptionFailure = reason;
-            lock (_deliveryGate)
-            {
-                _parked ??= [];
-            }
+            _live.OnFailed();
         }
         else
         {
@@ -207,10 +192,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         if (e.ConnectionType == ConnectionType.Subscription)
         {
             _subscriptionFailure = null;
-            if (Interlocked.Exchange(ref _probing, 1) == 0 && sender is ConnectionMultiplexer multiplexer)
-            {
-                _ = ConfirmSubscriptionsAsync(multiplexer);
-            }
+            _live.OnRestored();
         }
         else
         {
@@ -251,50 +233,27 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     // The client re-sends every SUBSCRIBE on the restored subscription connection. A fresh probe
     // subscription goes out behind them on the same connection, so once a message published to
-    // the probe comes back, the earlier subscriptions are live too.
-    private async Task ConfirmSubscriptionsAsync(ConnectionMultiplexer multiplexer)
+    // the probe comes back, the earlier subscriptions are live too. Throws when they are not yet.
+    private async Task ConfirmSubscriptionsAsync(CancellationToken stopping)
     {
+        var multiplexer = await _connecting.ConfigureAwait(false);
+        var subscriber = multiplexer.GetSubscriber();
+        var channel = _keys.Probe(Guid.NewGuid().ToString("N"));
+        var echoed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Action<RedisChannel, RedisValue> handler = (_, _) => echoed.TrySetResult();
         try
         {
-            var subscriber = multiplexer.GetSubscriber();
-            while (!_stopping.IsCancellationRequested)
-            {
-                var channel = _keys.Probe(Guid.NewGuid().ToString("N"));
-                var echoed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                Action<RedisChannel, RedisValue> handler = (_, _) => echoed.TrySetResult();
-                try
-                {
-                    await subscriber.SubscribeAsync(channel, handler).WaitAsync(OperationTimeout, _stopping.Token).ConfigureAwait(false);
-                    await subscriber.PublishAsync(channel, "probe").WaitAsync(OperationTimeout, _stopping.Token).ConfigureAwait(false);
-                    await echoed.Task.WaitAsync(OperationTimeout, _stopping.Token).ConfigureAwait(false);
+            await subscriber.SubscribeAsync(channel, handler).WaitAsync(OperationTimeout, stopping).ConfigureAwait(false);
+            await subscriber.PublishAsync(channel, "probe").WaitAsync(OperationTimeout, stopping).ConfigureAwait(false);
+            await echoed.Task.WaitAsync(OperationTimeout, stopping).ConfigureAwait(false);
 
-                    // Before anyone catches up: a counter that went back starts a new epoch first, so
-                    // the catch-up sees it and ends the streams (as after Redis lost all its data).
-                    await _guard.CheckAsync(multiplexer.GetDatabase()).WaitAsync(OperationTimeout, _stopping.Token).ConfigureAwait(false);
-                    RedisBackplaneLog.SubscriptionsLive(_logger);
-                    RaiseReconnectedAndDeliverParked();
-                    return;
-                }
-                catch (Exception ex) when (!_stopping.IsCancellationRequested)
-                {
-                    RedisBackplaneLog.ProbeFailed(_logger, ex);
-
-                    // Retry interval while Redis is still coming back.
-                    await Task.Delay(TimeSpan.FromMilliseconds(250), _stopping.Token).ConfigureAwait(false);
-                }
-                finally
-                {
-                    Unsubscribe(subscriber, channel, handler);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-            // Disposed while probing.
+            // Before anyone catches up: a counter that went back starts a new epoch first, so
+            // the catch-up sees it and ends the streams (as after Redis lost all its data).
+            await _guard.CheckAsync(multiplexer.GetDatabase()).WaitAsync(OperationTimeout, stopping).ConfigureAwait(false);
         }
         finally
         {
-            Volatile.Write(ref _probing, 0);
+            Unsubscribe(subscriber, channel, handler);
         }
     }
 
@@ -310,20 +269,12 @@ internal sealed class RedisConnection : IAsyncDisposable
         }
     }
 
-    // Under the delivery gate: handlers hold their streams before any parked or newer message
+    // Under the delivery lock: handlers hold their streams before any parked or newer message
     // reaches them, and newer messages queue behind the parked ones.
-    private void RaiseReconnectedAndDeliverParked()
+    private void OnSubscriptionsLive()
     {
-        lock (_deliveryGate)
-        {
-            RaiseReconnected();
-            var parked = _parked ?? [];
-            _parked = null;
-            foreach (var delivery in parked)
-            {
-                delivery();
-            }
-        }
+        RedisBackplaneLog.SubscriptionsLive(_logger);
+        RaiseReconnected();
     }
 
     private void RaiseReconnected()
