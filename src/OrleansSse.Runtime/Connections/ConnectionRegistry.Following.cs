@@ -155,6 +155,7 @@ internal sealed partial class ConnectionRegistry
                         continue;
                     }
 
+                    RecordMembershipChange(connection, message);
                     connection.Hold();
                     _ = JoinAsync(connection, message);
                 }
@@ -168,6 +169,7 @@ internal sealed partial class ConnectionRegistry
                         continue;
                     }
 
+                    RecordMembershipChange(connection, message);
                     _ = UnfollowAsync(connection, SseTarget.Group(message.Name));
                 }
 

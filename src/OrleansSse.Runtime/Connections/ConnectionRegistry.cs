@@ -16,6 +16,7 @@ internal sealed partial class ConnectionRegistry : IDisposable
     private readonly object _gate = new();
     private readonly Dictionary<SseTarget, TargetSubscription> _targets = [];
     private readonly HashSet<SseConnection> _connections = [];
+    private readonly Dictionary<SseConnection, MembershipChanges> _readingMemberships = [];
     private readonly ISseBackplane _backplane;
     private readonly StreamOptions _options;
     private readonly SseMetrics _metrics;
@@ -106,13 +107,82 @@ internal sealed partial class ConnectionRegistry : IDisposable
     // published before the client joined is not the client's, even when its cursor is older).
     private async Task<Dictionary<SseTarget, long>> FollowGroupsAsync(SseConnection connection, CancellationToken cancellationToken)
     {
-        var memberships = await _backplane.GetClientMembershipsAsync(connection.ClientId, cancellationToken).ConfigureAwait(false);
-        var joinedAt = memberships.ToDictionary(m => SseTarget.Group(m.Group), m => m.JoinedAt);
-        var wanted = joinedAt.Keys.ToHashSet();
-        var stale = connection.Targets.Where(t => t.Kind == TargetKind.Group && !wanted.Contains(t));
-        await Task.WhenAll(stale.Select(t => UnfollowAsync(connection, t))).ConfigureAwait(false);
-        await Task.WhenAll(wanted.Select(t => FollowAsync(connection, t))).ConfigureAwait(false);
+        var changes = BeginMembershipRead(connection);
+        Dictionary<SseTarget, long> joinedAt;
+        List<(string Group, long Position)> leaves;
+        try
+        {
+            var memberships = await _backplane.GetClientMembershipsAsync(connection.ClientId, cancellationToken).ConfigureAwait(false);
+            joinedAt = memberships.ToDictionary(m => SseTarget.Group(m.Group), m => m.JoinedAt);
+            var wanted = joinedAt.Keys.ToHashSet();
+            SseTarget[] stale;
+            lock (_gate)
+            {
+                // A group joined after the read is followed by its join (recorded before it follows).
+                stale = [.. connection.Targets.Where(t => t.Kind == TargetKind.Group && !wanted.Contains(t) && !changes.Joined(t.Key))];
+            }
+
+            await Task.WhenAll(stale.Select(t => UnfollowAsync(connection, t))).ConfigureAwait(false);
+            await Task.WhenAll(wanted.Select(t => FollowAsync(connection, t))).ConfigureAwait(false);
+        }
+        finally
+        {
+            leaves = EndMembershipRead(connection, changes);
+        }
+
+        // A leave announced after the read (its position is after the join the read saw) but before
+        // its group was followed found nothing to unfollow. Later ones find the group followed.
+        foreach (var (group, position) in leaves)
+        {
+            var target = SseTarget.Group(group);
+            if (joinedAt.TryGetValue(target, out var joined) && joined < position)
+            {
+                joinedAt.Remove(target);
+                await UnfollowAsync(connection, target).ConfigureAwait(false);
+            }
+        }
+
         return joinedAt;
+    }
+
+    private MembershipChanges BeginMembershipRead(SseConnection connection)
+    {
+        lock (_gate)
+        {
+            if (!_readingMemberships.TryGetValue(connection, out var changes))
+            {
+                changes = new MembershipChanges();
+                _readingMemberships[connection] = changes;
+            }
+
+            changes.Readers++;
+            return changes;
+        }
+    }
+
+    private List<(string Group, long Position)> EndMembershipRead(SseConnection connection, MembershipChanges changes)
+    {
+        lock (_gate)
+        {
+            if (--changes.Readers == 0)
+            {
+                _readingMemberships.Remove(connection);
+            }
+
+            return changes.Leaves();
+        }
+    }
+
+    // A join or leave on the client target: remembered for a membership read in progress.
+    private void RecordMembershipChange(SseConnection connection, BackplaneMessage message)
+    {
+        lock (_gate)
+        {
+            if (_readingMemberships.TryGetValue(connection, out var changes))
+            {
+                changes.Record(message.Name, message.Kind == MessageKind.GroupLeft, message.Position);
+            }
+        }
     }
 
     /// <summary>Queues the stream's first bytes, then the parked live frames merged with <paramref name="opened"/>'s history.</summary>
