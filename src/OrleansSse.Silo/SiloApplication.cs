@@ -136,7 +136,7 @@ public static class SiloApplication
         services.AddHostedService<DrainService>();
         services.AddSingleton<StreamDetachState>();
         services.AddHostedService<StreamDetachCheck>();
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.AddMissingDetail);
         services.AddSiloSecurity(builder.Configuration);
         services.AddOrleansSseAi(builder.Configuration);
     }

@@ -28,6 +28,19 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public async Task PublishRate_CountsReadCallsToo_AndThe429SaysCalls()
+    {
+        await using var silo = await TestSilo.StartAsync(TestSilo.Secure(
+            ("OrleansSse:Limits:PublishEventsPerSecond", "1"), ("OrleansSse:Limits:PublishBurst", "1")));
+        using var first = await silo.SendAsync(TestSilo.Request(HttpMethod.Get, "/api/sse/clients/alice"));
+        using var second = await silo.SendAsync(TestSilo.Request(HttpMethod.Get, "/api/sse/clients/alice"));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        await ProblemAssert.IsProblemAsync(second, HttpStatusCode.TooManyRequests);
+        Assert.Equal("Too many calls from this publisher.", await ProblemAssert.DetailAsync(second));
+    }
+
+    [Fact]
     public async Task PublishRate_InOpenMode_IsPerRemoteAddress()
     {
         await using var silo = await TestSilo.StartAsync(new()

@@ -15,4 +15,11 @@ internal static class ProblemAssert
         Assert.Equal((int)status, problem.RootElement.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("detail").GetString()));
     }
+
+    /// <summary>The problem body's <c>detail</c>.</summary>
+    public static async Task<string> DetailAsync(HttpResponseMessage response)
+    {
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return problem.RootElement.GetProperty("detail").GetString() ?? "";
+    }
 }

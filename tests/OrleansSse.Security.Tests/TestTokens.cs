@@ -35,6 +35,10 @@ internal static class TestTokens
         });
     }
 
+    /// <summary>A token with <paramref name="header"/> as given, the claims as payload and <paramref name="signature"/> (made up; empty: none).</summary>
+    public static string WithHeader(string header, Dictionary<string, object> claims, string signature = "not-a-real-signature") =>
+        Base64Url(header) + "." + Base64Url(System.Text.Json.JsonSerializer.Serialize(claims)) + "." + Base64Url(signature);
+
     public static long InTenMinutes => DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds();
 
     private static string Base64Url(string json) => Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(json));

@@ -37,6 +37,12 @@ public sealed class BadInputTests
         { "POST", "/api/sse/send", """{"client_id":"watcher","data":"d","coalesce_key":""}""", 400 },
         { "POST", "/api/sse/send", """{"client_id":"watcher","data":"d","coalesce_key":42}""", 400 },
         { "POST", "/api/sse/broadcast", $$"""{"data":"d","coalesce_key":"{{LongKey}}"}""", 400 },
+        { "POST", "/api/sse/send", """{"client_id":"watcher","evnet":"typo","data":"d"}""", 400 },
+        { "POST", "/api/sse/send", """{"client_id":"watcher","data":"d","Data":"e"}""", 400 },
+        { "POST", "/api/sse/broadcast", """{"client_id":"watcher","data":"private"}""", 400 },
+        { "POST", "/api/sse/broadcast", """{"data":"d","priority":1}""", 400 },
+        { "POST", "/api/sse/groups/watchers/send", """{"client_id":"watcher","data":"private"}""", 400 },
+        { "POST", "/api/sse/groups/watchers/send", """{"data":"d","":0}""", 400 },
         { "POST", "/api/sse/groups/watchers/send", """{"data":"d","coalesce_key":"a/b"}""", 400 },
         { "POST", "/api/sse/broadcast", """{"event":"connected","data":"d"}""", 400 },
         { "POST", "/api/sse/broadcast", """{"event":"a\nb","data":"d"}""", 400 },
@@ -87,6 +93,24 @@ public sealed class BadInputTests
         Assert.Equal(["watcher"], (await api.GetJsonAsync("/api/sse/groups/watchers"))["clients"]!.AsArray().Select(c => c!.GetValue<string>()));
         var marker = await api.BroadcastAsync("marker");
         Assert.Equal(marker, (await watcher.NextAsync(Wait.Timeout)).Id);
+    }
+
+    [Theory]
+    [InlineData("/api/sse/send", """{"client_id":"w","evnet":"x","data":"d"}""", "Unknown property 'evnet'. Allowed: client_id, event, data, coalesce_key.")]
+    [InlineData("/api/sse/broadcast", """{"client_id":"w","data":"d"}""", "'client_id' is not a property of this endpoint")]
+    [InlineData("/api/sse/broadcast", """{"client_id":"w","data":"d"}""", "Allowed: event, data, coalesce_key.")]
+    [InlineData("/api/sse/groups/g/send", """{"data":"d","target":"w"}""", "Unknown property 'target'. Allowed: event, data, coalesce_key.")]
+    [InlineData("/api/sse/send", """{"client_id":"w","data":"d","coalesce_key":5}""", "'coalesce_key' must be a string.")]
+    [InlineData("/api/sse/send", """{"client_id":"w","data":"d","event":5}""", "'event' must be a string.")]
+    public async Task TheProblemSaysWhatIsWrongWithTheBody(string path, string body, string expected)
+    {
+        await using var cluster = await SseTestCluster.StartAsync();
+
+        using var response = await new SiloApi(cluster.Silos[0].Http).PostAsync(path, body);
+        using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]

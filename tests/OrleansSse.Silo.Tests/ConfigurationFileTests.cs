@@ -46,7 +46,9 @@ public sealed class ConfigurationFileTests
     {
         var health = await HealthOfSiloAsync("--config", RepositorySiloJson());
 
-        Assert.Equal("silo-1", health.GetProperty("silo").GetString());
+        // The file leaves SiloName empty, so the documented default applies.
+        Assert.Equal("healthy", health.GetProperty("status").GetString());
+        Assert.Equal($"{Environment.MachineName}-{Environment.ProcessId}", health.GetProperty("silo").GetString());
     }
 
     [Fact]
@@ -85,6 +87,7 @@ public sealed class ConfigurationFileTests
     [InlineData("OrleansSse:Backplane:Kind", "Memcached", "Memcached")]
     [InlineData("OrleansSse:Backplane:Kind", "Redis", "OrleansSse:Backplane:Redis")]
     [InlineData("OrleansSse:TrustedProxies:0", "proxy.internal", "OrleansSse:TrustedProxies:0")]
+    [InlineData("OrleansSse:Auth:PublisherKeys:0", "x", "OrleansSse:Auth:PublisherKeys:0")]
     public async Task AValueThatCannotWorkOrAMisspeltKeyStopsTheSiloNamingTheKey(string key, string value, string named)
     {
         await using var app = SiloApplication.Build([$"--{key}", value, "--urls", "http://127.0.0.1:0"]);

@@ -41,11 +41,12 @@ public sealed class OperationsTests
     }
 
     [Theory]
-    [InlineData("GET", "/api/nothing", 404)]
-    [InlineData("GET", "/api/sse/send", 405)]
-    [InlineData("POST", "/api/sse", 405)]
-    [InlineData("DELETE", "/api/sse/broadcast", 405)]
-    public async Task UnknownPathsAndMethodsGetAProblemBody(string method, string path, int expected)
+    [InlineData("GET", "/api/nothing", 404, "Nothing answers GET /api/nothing.")]
+    [InlineData("DELETE", "/", 404, "Nothing answers DELETE /.")]
+    [InlineData("GET", "/api/sse/send", 405, "GET is not allowed on /api/sse/send; allowed: POST.")]
+    [InlineData("POST", "/api/sse", 405, "POST is not allowed on /api/sse; allowed: GET.")]
+    [InlineData("DELETE", "/api/sse/broadcast", 405, "DELETE is not allowed on /api/sse/broadcast; allowed: POST.")]
+    public async Task UnknownPathsAndMethodsGetAProblemBodyWithADetail(string method, string path, int expected, string detail)
     {
         await using var cluster = await SseTestCluster.StartAsync();
 
@@ -55,6 +56,8 @@ public sealed class OperationsTests
         Assert.Equal(expected, (int)response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains($"\"status\":{expected}", body, StringComparison.Ordinal);
+        using var problem = System.Text.Json.JsonDocument.Parse(body);
+        Assert.Equal(detail, problem.RootElement.GetProperty("detail").GetString());
     }
 
     [Theory]

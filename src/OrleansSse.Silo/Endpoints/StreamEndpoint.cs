@@ -15,6 +15,14 @@ internal static class StreamEndpoint
     public static void MapStreamEndpoint(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/sse", StreamAsync);
 
+    // client_id, last_event_id and Last-Event-ID take one value each: two would be read as one
+    // (joined with a comma), and a proxy reading the first would disagree with the silo.
+    private static string? Repeated(HttpRequest request) =>
+        request.Query["client_id"].Count > 1 ? "'client_id'"
+        : request.Query["last_event_id"].Count > 1 ? "'last_event_id'"
+        : request.Headers["Last-Event-ID"].Count > 1 ? "The Last-Event-ID header"
+        : null;
+
     private static async Task<IResult> StreamAsync(
         HttpContext context,
         ConnectionRegistry registry,
@@ -27,13 +35,22 @@ internal static class StreamEndpoint
         ILogger<ConnectionRegistry> logger)
     {
         var query = context.Request.Query;
+
+        if (Repeated(context.Request) is { } repeated)
+        {
+            return Problems.BadRequest($"{repeated} was given more than once; give it once.");
+        }
+
         var clientId = query["client_id"].ToString();
         if (clientId.Length > 0 && !SseNames.IsValidKey(clientId))
         {
             return Problems.BadRequest(JsonBody.InvalidKey("client_id"));
         }
 
-        var groups = query["groups"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // groups= may be repeated (values are merged); empty items and duplicates are dropped before counting.
+        string[] groups = [.. query["groups"].ToString()
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Distinct(StringComparer.Ordinal)];
         if (groups.Length > limits.Value.MaxGroupsPerConnect)
         {
             return Problems.BadRequest($"At most {limits.Value.MaxGroupsPerConnect} groups may be joined on connect.");

@@ -19,8 +19,16 @@ internal static class JsonBody
     // text is still one data line.
     private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>The properties of a send body (<c>POST /api/sse/send</c>).</summary>
+    private static readonly string[] SendProperties = ["client_id", "event", "data", "coalesce_key"];
+
+    /// <summary>The properties of a broadcast or group send body.</summary>
+    private static readonly string[] FanOutProperties = ["event", "data", "coalesce_key"];
+
     /// <summary>
     /// Reads <c>{"event","data","coalesce_key"}</c> (and <c>client_id</c> when <paramref name="withClientId"/>).
+    /// Any other property is refused, so a misspelt <c>event</c> is not published as <c>message</c>
+    /// and a private send posted to broadcast is not published to everyone.
     /// <c>event</c> defaults to <c>message</c>; <c>data</c> is required: a JSON string is sent as its
     /// text, any other JSON value as compact JSON; <c>coalesce_key</c> is optional (null or absent:
     /// none) and follows the client id rules.
@@ -34,6 +42,11 @@ internal static class JsonBody
         }
 
         using var owned = body;
+        if (UnknownProperty(body.RootElement, withClientId ? SendProperties : FanOutProperties) is { } unknown)
+        {
+            return (null, Problems.BadRequest(unknown));
+        }
+
         string? clientId = null;
         if (withClientId)
         {
@@ -84,7 +97,12 @@ internal static class JsonBody
         string? coalesceKey = null;
         if (body.RootElement.TryGetProperty("coalesce_key", out var key) && key.ValueKind != JsonValueKind.Null)
         {
-            coalesceKey = key.ValueKind == JsonValueKind.String ? StringOf(key) : null;
+            if (key.ValueKind != JsonValueKind.String)
+            {
+                return (null, Problems.BadRequest("'coalesce_key' must be a string."));
+            }
+
+            coalesceKey = StringOf(key);
             if (!SseNames.IsValidKey(coalesceKey))
             {
                 return (null, Problems.BadRequest(InvalidKey("coalesce_key")));
@@ -105,6 +123,51 @@ internal static class JsonBody
         {
             return null;
         }
+    }
+
+    /// <summary>The message for the first property of <paramref name="body"/> not in <paramref name="allowed"/>, or null.</summary>
+    private static string? UnknownProperty(JsonElement body, string[] allowed)
+    {
+        foreach (var property in body.EnumerateObject())
+        {
+            if (allowed.Any(property.NameEquals))
+            {
+                continue;
+            }
+
+            var list = string.Join(", ", allowed);
+            if (property.NameEquals("client_id"))
+            {
+                return $"'client_id' is not a property of this endpoint: it publishes to every subscriber of the broadcast or group " +
+                    $"(POST /api/sse/send sends to one client). Allowed: {list}.";
+            }
+
+            return $"Unknown property {Describe(property)}. Allowed: {list}.";
+        }
+
+        return null;
+    }
+
+    // The name as given, cut to a readable length (it comes back in a JSON string, so it is escaped there).
+    private static string Describe(JsonProperty property)
+    {
+        string name;
+        try
+        {
+            name = property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return "(a name that is not valid Unicode)";
+        }
+
+        if (name.Length <= SseNames.MaxKeyLength)
+        {
+            return $"'{name}'";
+        }
+
+        var cut = char.IsHighSurrogate(name[SseNames.MaxKeyLength - 1]) ? SseNames.MaxKeyLength - 1 : SseNames.MaxKeyLength;
+        return $"'{name[..cut]}…' ({name.Length} characters)";
     }
 
     /// <summary>The message for an invalid client id or group name.</summary>

@@ -40,6 +40,29 @@ internal static class Problems
                 detail: detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
                 type: "https://tools.ietf.org/html/rfc6585#section-4"));
 
+    /// <summary>
+    /// Gives the bodies ASP.NET Core writes itself (status code pages: an unknown path or method) a
+    /// <c>detail</c> like every other refusal; problems that have one keep it.
+    /// </summary>
+    public static void AddMissingDetail(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Detail is not null)
+        {
+            return;
+        }
+
+        var request = context.HttpContext.Request;
+        problem.Detail = problem.Status switch
+        {
+            StatusCodes.Status404NotFound => $"Nothing answers {request.Method} {request.Path.Value}.",
+            StatusCodes.Status405MethodNotAllowed => context.HttpContext.Response.Headers.Allow is { Count: > 0 } allow
+                ? $"{request.Method} is not allowed on {request.Path.Value}; allowed: {allow}."
+                : $"{request.Method} is not allowed on {request.Path.Value}.",
+            _ => null,
+        };
+    }
+
     private static IResult WithRetryAfter(HttpContext context, int seconds, IResult result)
     {
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);

@@ -12,7 +12,9 @@ public sealed class AuthOptions
     /// <summary>
     /// Keys accepted in <c>Authorization: Bearer &lt;key&gt;</c> on the publishing (AI included),
     /// membership, disconnect and client/group info endpoints. Several may be valid at once, so a
-    /// key can be rotated without downtime. Empty: anyone who can reach the silo may publish.
+    /// key can be rotated without downtime. Each key is at least 16 printable ASCII characters
+    /// without whitespace (anything else stops the silo at start); an empty entry is ignored.
+    /// Empty: anyone who can reach the silo may publish.
     /// </summary>
     public string[] PublisherKeys { get; set; } = [];
 

@@ -17,6 +17,6 @@ internal sealed class PublishRateFilter(PublishRateLimiter limiter) : IEndpointF
         var wait = limiter.TryAcquire(publisher);
         return wait == 0
             ? next(context)
-            : ValueTask.FromResult<object?>(Problems.TooMany(http, "Too many events from this publisher.", wait));
+            : ValueTask.FromResult<object?>(Problems.TooMany(http, "Too many calls from this publisher.", wait));
     }
 }

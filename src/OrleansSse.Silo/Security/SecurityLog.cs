@@ -17,4 +17,8 @@ internal static partial class SecurityLog
     [LoggerMessage(EventId = 503, Level = LogLevel.Information,
         Message = "Security: {PublisherKeys} publisher key(s), {SigningKeys} subscriber signing key(s), CORS origins: {Origins}")]
     public static partial void Configured(ILogger logger, int publisherKeys, int signingKeys, string origins);
+
+    [LoggerMessage(EventId = 504, Level = LogLevel.Information,
+        Message = "Subscriber token refused (401): {Reason}{Detail}")]
+    public static partial void TokenRefused(ILogger logger, string reason, string detail);
 }

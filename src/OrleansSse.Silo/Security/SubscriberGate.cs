@@ -33,9 +33,11 @@ internal sealed class SubscriberGate(
                 return Refuse(Unauthorized(context, MissingTokenDetail(context), error: null));
             }
 
-            if (await validator.ValidateAsync(token) is not { } grant)
+            var (validated, refusal) = await validator.ValidateAsync(token);
+            if (validated is not { } grant)
             {
-                return Refuse(Unauthorized(context, "The subscriber token is invalid or expired.", "invalid_token"));
+                // The reason is about the token the caller holds (RFC 6750 error_description), never a secret.
+                return Refuse(Unauthorized(context, $"The subscriber token is not valid: {refusal}.", "invalid_token", refusal));
             }
 
             if (clientId.Length == 0)
@@ -68,9 +70,11 @@ internal sealed class SubscriberGate(
 
     private static StreamAdmission Refuse(IResult problem) => new("", null, problem);
 
-    private static IResult Unauthorized(HttpContext context, string detail, string? error)
+    private static IResult Unauthorized(HttpContext context, string detail, string? error, string? description = null)
     {
-        context.Response.Headers.WWWAuthenticate = error is null ? "Bearer" : $"Bearer error=\"{error}\"";
+        context.Response.Headers.WWWAuthenticate = error is null ? "Bearer"
+            : description is null ? $"Bearer error=\"{error}\""
+            : $"Bearer error=\"{error}\", error_description=\"{description}\""; // the validator's fixed reasons: no quote
         return Problems.Unauthorized(detail);
     }
 
