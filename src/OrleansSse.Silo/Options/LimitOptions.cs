@@ -12,10 +12,10 @@ public sealed class LimitOptions
     /// <summary>Open streams per client id on this silo; past it 429. Default 8.</summary>
     public int MaxConnectionsPerClient { get; set; } = 8;
 
-    /// <summary>Largest request body in bytes; past it 413. Default 65536.</summary>
+    /// <summary>Largest body of send, broadcast and group send, in bytes; past it 413. Default 65536. (Endpoints that take no body do not read one.)</summary>
     public long MaxBodyBytes { get; set; } = 64 * 1024;
 
-    /// <summary>Most groups a client may join with <c>groups=</c> on connect (400 past it). Default 32; 0 refuses any <c>groups=</c>.</summary>
+    /// <summary>Most distinct groups a client may join with <c>groups=</c> on connect (400 past it; duplicates and empty items do not count). Default 32; 0 refuses any <c>groups=</c>.</summary>
     public int MaxGroupsPerConnect { get; set; } = 32;
 
     /// <summary>
