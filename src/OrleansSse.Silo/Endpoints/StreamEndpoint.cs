@@ -53,7 +53,7 @@ internal static class StreamEndpoint
             .Distinct(StringComparer.Ordinal)];
         if (groups.Length > limits.Value.MaxGroupsPerConnect)
         {
-            return Problems.BadRequest($"At most {limits.Value.MaxGroupsPerConnect} groups may be joined on connect.");
+            return Problems.BadRequest($"At most {limits.Value.MaxGroupsPerConnect} distinct groups may be joined on connect.");
         }
 
         if (groups.FirstOrDefault(g => !SseNames.IsValidKey(g)) is not null)
