@@ -2,7 +2,10 @@
 # Starts the docker-compose topology on this machine without Docker, all on loopback:
 # redis-server (append-only persistence), three silos, and Debian's nginx in front.
 #   ./deploy/local-cluster.sh              nginx on http://127.0.0.1:8080 (PORT=… to change)
-# Stops everything on Ctrl-C / SIGTERM. State lives in .run/cluster (removed with --clean).
+# Stops everything on Ctrl-C / SIGTERM: nginx and the silos first, Redis once they have exited.
+# nginx proxies as deploy/nginx/docker.conf says (its location blocks are copied), so what nginx
+# refuses itself (a body over 1 MB, no silo reachable) gets a JSON problem body like the silo's.
+# State lives in .run/cluster (removed with --clean).
 # Environment: PORT, REDIS_PORT, SILO_BASE_PORT (three consecutive ports), RUN_DIR, and
 # SILO_DLL (run this silo build instead of building src/OrleansSse.Silo in Release).
 set -euo pipefail
@@ -18,18 +21,31 @@ run=${RUN_DIR:-$root/.run/cluster}
 [ "${1:-}" = "--clean" ] && rm -rf "$run"
 mkdir -p "$run"/nginx
 
-for tool in redis-server redis-cli nginx curl; do
+for tool in redis-server redis-cli nginx curl setsid; do
   command -v $tool >/dev/null || { echo "$tool is missing: apt-get install -y redis-server nginx-light curl" >&2; exit 1; }
 done
 
-pids=()
+redis_pid=""
+pids=() # nginx and the silos
+# Stops nginx and the silos first and waits for them (a silo drains its streams and may still
+# talk to Redis while it exits), at most 20 s before killing what is left; only then Redis.
 cleanup() {
-  trap - EXIT INT TERM
+  trap - EXIT
+  trap '' INT TERM # a second Ctrl-C must not leave Redis behind; this takes 20 s at most
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [ -f "$run/nginx/nginx.pid" ] && kill "$(cat "$run/nginx/nginx.pid")" 2>/dev/null || true
+  for _ in $(seq 1 200); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ $alive = 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null || true
   wait 2>/dev/null || true
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 wait_for() { # url, what
   for _ in $(seq 1 300); do
@@ -43,15 +59,19 @@ if [ -n "${SILO_DLL:-}" ]; then
   silo_dll=$SILO_DLL
 else
   echo "building the silo (Release)…"
-  dotnet build src/OrleansSse.Silo/OrleansSse.Silo.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+  # `dotnet build` always prints its "Build succeeded" summary; msbuild prints only errors here.
+  dotnet msbuild src/OrleansSse.Silo/OrleansSse.Silo.csproj -restore -p:Configuration=Release \
+    -nologo -v:quiet -tl:off "-clp:NoSummary;ErrorsOnly"
   silo_dll=$root/src/OrleansSse.Silo/bin/Release/net10.0/OrleansSse.Silo.dll
 fi
 
 # Small stream nodes: most client streams hold a few events, and Redis 7 sizes a new stream's
 # first node at stream-node-max-bytes (4096 by default: ~4.4 KB per one-event stream, ~0.8 KB at 512).
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$run" --appendonly yes \
+# Its own session: Ctrl-C in a terminal signals the whole foreground process group at once, and
+# Redis must outlive the silos (cleanup stops it last).
+setsid redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$run" --appendonly yes \
   --save "" --stream-node-max-bytes 512 --daemonize no --logfile "$run/redis.log" &
-pids+=($!)
+redis_pid=$!
 for _ in $(seq 1 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
 upstreams=""
@@ -83,7 +103,7 @@ $upstreams    keepalive 64;
   }
   server {
     listen 127.0.0.1:$port;
-$(sed -n '/location/,/^  }/p' deploy/nginx/docker.conf)
+$(sed -n '/^  location /,/^  }/p' deploy/nginx/docker.conf)
   }
 }
 CONF
@@ -93,5 +113,5 @@ pids+=($!)
 for i in 1 2 3; do wait_for "http://127.0.0.1:$((silo_base + i - 1))/healthz" "silo$i"; done
 wait_for "http://127.0.0.1:$port/healthz" "nginx"
 echo "cluster up: http://127.0.0.1:$port (silos on $silo_base-$((silo_base + 2)), redis on $redis_port, logs in $run)"
-wait -n "${pids[@]}"
+wait -n "$redis_pid" "${pids[@]}"
 echo "a cluster process exited; stopping the rest" >&2

@@ -59,13 +59,27 @@ internal sealed class ConsolePage : IAsyncDisposable
     public IReadOnlyList<IResponse> StreamResponses => [.. _streamResponses];
 
     /// <summary>Opens <c>{silo}/?client_id={clientId}</c> (or <c>/</c> when null: the page makes up an id); the page connects by itself.</summary>
-    public static async Task<ConsolePage> OpenAsync(IBrowser browser, Uri silo, string? clientId, ITestOutputHelper output, string screenshotName)
+    public static Task<ConsolePage> OpenAsync(IBrowser browser, Uri silo, string? clientId, ITestOutputHelper output, string screenshotName) =>
+        OpenAsync(browser, silo, clientId is null ? "" : "client_id=" + Uri.EscapeDataString(clientId), output, screenshotName, beforeLoad: null);
+
+    /// <summary>
+    /// Opens <c>{silo}/?{query}</c> (the page reads <c>client_id</c>, <c>groups</c>, <c>events</c> and
+    /// <c>autoconnect=0</c> from it), after <paramref name="beforeLoad"/> prepared the page (init
+    /// scripts, Playwright's clock).
+    /// </summary>
+    public static async Task<ConsolePage> OpenAsync(
+        IBrowser browser, Uri silo, string query, ITestOutputHelper output, string screenshotName, Func<IPage, Task>? beforeLoad)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
         context.SetDefaultTimeout((float)Timeout.TotalMilliseconds);
         var page = await context.NewPageAsync();
         var console = new ConsolePage(context, page, output, screenshotName);
-        var response = await page.GotoAsync(new Uri(silo, clientId is null ? "/" : "/?client_id=" + Uri.EscapeDataString(clientId)).ToString());
+        if (beforeLoad is not null)
+        {
+            await beforeLoad(page);
+        }
+
+        var response = await page.GotoAsync(new Uri(silo, query.Length == 0 ? "/" : "/?" + query).ToString());
         Assert.True(response is { Ok: true }, $"GET / answered {response?.Status}");
         return console;
     }
@@ -116,6 +130,18 @@ internal sealed class ConsolePage : IAsyncDisposable
     /// <summary>The ids of the log's rows that carry one (everything but <c>connected</c>), top to bottom.</summary>
     public async Task<IReadOnlyList<string>> ReadEventIdsAsync() =>
         [.. (await ReadLogAsync()).Where(r => r.Id.Length > 0).Select(r => r.Id)];
+
+    /// <summary>Clicks Send and returns the event id from <c>#send-result</c> ("202 {json}").</summary>
+    public async Task<string> SubmitSendFormAsync()
+    {
+        var result = Page.Locator("#send-result");
+        await Page.EvaluateAsync("() => { document.getElementById('send-result').textContent = ''; }");
+        await Page.ClickAsync("#send");
+        await Expect(result).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^202 "), new() { Timeout = Ms(Timeout) });
+        var text = await result.TextContentAsync() ?? "";
+        using var json = JsonDocument.Parse(text["202 ".Length..]);
+        return json.RootElement.GetProperty("id").GetString()!;
+    }
 
     /// <summary>Fails when the page's script threw an uncaught exception so far.</summary>
     public void AssertNoScriptErrors() =>

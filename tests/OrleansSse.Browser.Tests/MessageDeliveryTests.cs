@@ -58,11 +58,11 @@ public sealed class MessageDeliveryTests(ChromiumFixture chromium, ITestOutputHe
         await page.Page.SelectOptionAsync("#send-target", "group");
         await page.Page.FillAsync("#send-to", "room-f");
         await page.Page.FillAsync("#send-data", "from the group form");
-        var groupId = await SubmitSendFormAsync(page);
+        var groupId = await page.SubmitSendFormAsync();
 
         await page.Page.SelectOptionAsync("#send-target", "self");
         await page.Page.FillAsync("#send-data", "from the self form");
-        var selfId = await SubmitSendFormAsync(page);
+        var selfId = await page.SubmitSendFormAsync();
 
         await page.WaitForEventIdAsync(selfId);
         var rows = (await page.ReadLogAsync()).Where(r => r.Event != "connected").ToList();
@@ -89,7 +89,7 @@ public sealed class MessageDeliveryTests(ChromiumFixture chromium, ITestOutputHe
         await first.Page.SelectOptionAsync("#send-target", "client");
         await first.Page.FillAsync("#send-to", secondId);
         await first.Page.FillAsync("#send-data", "hello from the first tab");
-        var id = await SubmitSendFormAsync(first);
+        var id = await first.SubmitSendFormAsync();
         await second.WaitForEventIdAsync(id);
 
         // The first tab did not get it: its next event is a broadcast sent after it.
@@ -101,17 +101,5 @@ public sealed class MessageDeliveryTests(ChromiumFixture chromium, ITestOutputHe
         Assert.Equal("hello from the first tab", secondRows.First(r => r.Id == id).Data);
         first.AssertNoScriptErrors();
         second.AssertNoScriptErrors();
-    }
-
-    /// <summary>Clicks Send and returns the event id from <c>#send-result</c> ("202 {json}").</summary>
-    private static async Task<string> SubmitSendFormAsync(ConsolePage page)
-    {
-        var result = page.Page.Locator("#send-result");
-        await page.Page.EvaluateAsync("() => { document.getElementById('send-result').textContent = ''; }");
-        await page.Page.ClickAsync("#send");
-        await Expect(result).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^202 "), new() { Timeout = (float)ConsolePage.Timeout.TotalMilliseconds });
-        var text = await result.TextContentAsync() ?? "";
-        using var json = JsonDocument.Parse(text["202 ".Length..]);
-        return json.RootElement.GetProperty("id").GetString()!;
     }
 }

@@ -2,20 +2,23 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 
 namespace OrleansSse.Cluster.Tests;
 
 /// <summary>
 /// <c>deploy/local-cluster.sh</c> on this machine: redis-server, three silo processes and Debian's
 /// nginx on free loopback ports. A stream opened through nginx receives what is published through
-/// nginx, and SIGTERM to the script leaves no process behind.
+/// nginx, a body over nginx's own limit gets a JSON problem like the silo's, and SIGTERM to the
+/// script (streams still open) leaves no process behind and stops Redis only after the silos, so no
+/// silo logs a lost Redis connection while it exits.
 /// </summary>
 public sealed class LocalClusterScriptTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task LocalClusterComesUpAndDeliversThroughNginxThenStopsCleanly()
+    public async Task LocalClusterComesUpAndDeliversThroughNginxThenStopsCleanlyRedisLast()
     {
         var port = FreePorts.One();
         var redisPort = FreePorts.One();
@@ -70,6 +73,7 @@ public sealed class LocalClusterScriptTests
         }
 
         IReadOnlyList<(int Pid, string Name)> children = [];
+        var readers = new List<(string ClientId, SseReader Reader)>();
         try
         {
             await Task.WhenAny(up.Task, script.WaitForExitAsync()).WaitAsync(StartTimeout);
@@ -86,16 +90,29 @@ public sealed class LocalClusterScriptTests
                 Assert.True(health.StatusCode == HttpStatusCode.OK, await health.Content.ReadAsStringAsync());
             }
 
-            await DeliverThroughNginxAsync(http, streamHttp);
+            await DeliverThroughNginxAsync(http, streamHttp, readers);
+            await NginxRefusesAnOversizedBodyWithAJsonProblemAsync(http);
 
+            // The streams stay open: each silo drains its own while it stops.
             Signals.Terminate(script.Id);
             await script.WaitForExitAsync().WaitAsync(Wait.Timeout * 2);
             await Wait.UntilAsync(
                 () => Task.FromResult(!children.Any(c => ProcessTree.IsAlive(c.Pid, c.Name))),
                 "every process the script started to exit: " + string.Join(", ", children.Where(c => ProcessTree.IsAlive(c.Pid, c.Name))));
+            for (var i = 1; i <= 3; i++)
+            {
+                var log = await File.ReadAllTextAsync(Path.Combine(runDir, $"silo{i}.log"));
+                Assert.True(log.Contains("Application is shutting down", StringComparison.Ordinal), $"silo{i} did not stop gracefully:\n{log}");
+                Assert.False(log.Contains("RedisConnectionException", StringComparison.Ordinal), $"silo{i} lost Redis while exiting:\n{log}");
+            }
         }
         finally
         {
+            foreach (var (_, reader) in readers)
+            {
+                await reader.DisposeAsync();
+            }
+
             foreach (var (pid, name) in children.Concat(script.HasExited ? [] : [(script.Id, "bash")]))
             {
                 if (ProcessTree.IsAlive(pid, name))
@@ -110,43 +127,49 @@ public sealed class LocalClusterScriptTests
     }
 
     // Streams through nginx land on silos round-robin; publishes through nginx on others.
-    private static async Task DeliverThroughNginxAsync(HttpClient http, HttpClient streamHttp)
+    // The streams are left open in readers (the caller disposes them).
+    private static async Task DeliverThroughNginxAsync(HttpClient http, HttpClient streamHttp, List<(string ClientId, SseReader Reader)> readers)
     {
         var api = new SiloApi(http);
-        var readers = new List<(string ClientId, SseReader Reader)>();
-        try
+        for (var i = 0; i < 3; i++)
         {
-            for (var i = 0; i < 3; i++)
-            {
-                var clientId = Wait.Unique($"nginx{i}");
-                var reader = await SseReader.OpenAsync(streamHttp, $"/api/sse?client_id={clientId}", Wait.Timeout);
-                readers.Add((clientId, reader));
-                var connected = await reader.NextAsync(Wait.Timeout);
-                Assert.Equal("connected", connected.EventType);
-                Assert.Contains(clientId, connected.Data, StringComparison.Ordinal);
-            }
-
-            foreach (var (clientId, reader) in readers)
-            {
-                var (id, online) = await api.SendAsync(clientId, "through nginx", "note");
-                Assert.True(online, $"{clientId} is connected through nginx");
-                var note = await reader.NextAsync(Wait.Timeout);
-                Assert.Equal(("note", "through nginx", id), (note.EventType, note.Data, note.EventId));
-            }
-
-            var all = await api.BroadcastAsync("everyone");
-            foreach (var (_, reader) in readers)
-            {
-                var evt = await reader.NextAsync(Wait.Timeout);
-                Assert.Equal(("message", "everyone", all), (evt.EventType, evt.Data, evt.EventId));
-            }
+            var clientId = Wait.Unique($"nginx{i}");
+            var reader = await SseReader.OpenAsync(streamHttp, $"/api/sse?client_id={clientId}", Wait.Timeout);
+            readers.Add((clientId, reader));
+            var connected = await reader.NextAsync(Wait.Timeout);
+            Assert.Equal("connected", connected.EventType);
+            Assert.Contains(clientId, connected.Data, StringComparison.Ordinal);
         }
-        finally
+
+        foreach (var (clientId, reader) in readers)
         {
-            foreach (var (_, reader) in readers)
-            {
-                await reader.DisposeAsync();
-            }
+            var (id, online) = await api.SendAsync(clientId, "through nginx", "note");
+            Assert.True(online, $"{clientId} is connected through nginx");
+            var note = await reader.NextAsync(Wait.Timeout);
+            Assert.Equal(("note", "through nginx", id), (note.EventType, note.Data, note.EventId));
         }
+
+        var all = await api.BroadcastAsync("everyone");
+        foreach (var (_, reader) in readers)
+        {
+            var evt = await reader.NextAsync(Wait.Timeout);
+            Assert.Equal(("message", "everyone", all), (evt.EventType, evt.Data, evt.EventId));
+        }
+    }
+
+    // Past nginx's client_max_body_size (1 MB) nginx answers itself: a problem body, not its HTML page.
+    private static async Task NginxRefusesAnOversizedBodyWithAJsonProblemAsync(HttpClient http)
+    {
+        using var body = new ByteArrayContent(new byte[(1024 * 1024) + 1]);
+        body.Headers.ContentType = new("application/json");
+        using var response = await http.PostAsync("/api/sse/broadcast", body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"{(int)response.StatusCode} {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(text);
+        Assert.Equal(413, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.Equal("Request body too large", problem.RootElement.GetProperty("title").GetString());
+        Assert.Contains("1048576 bytes", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("https://tools.ietf.org/html/rfc9110#", problem.RootElement.GetProperty("type").GetString(), StringComparison.Ordinal);
     }
 }

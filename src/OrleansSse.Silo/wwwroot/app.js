@@ -1,7 +1,10 @@
 // OrleansSse console: an EventSource client plus forms for the JSON API. Plain JS, no build step.
 // The browser's own EventSource reconnect (which sends Last-Event-ID) is left alone; only when
-// the browser gives up for good (readyState CLOSED) does the page open a new EventSource, with
-// backoff and last_event_id, so nothing is missed within retention.
+// the browser gives up for good (readyState CLOSED: the server answered something other than a
+// stream) does the page open a new EventSource, with backoff and last_event_id, so nothing is
+// missed within retention. Before that it asks the server why (probe.js) and shows the answer:
+// a 4xx other than 429 (bad name, too many groups, missing token…) stops reconnecting; 429 and
+// 5xx keep retrying, no sooner than Retry-After.
 (() => {
   "use strict";
 
@@ -15,6 +18,8 @@
   let reopenTimer = 0;
   let reopenDelay = 1000;
   let received = 0;
+  let probing = null;       // AbortController of the probe in flight
+  const RESERVED = ["connected", "message", "ai_response", "error", "open"]; // listened to already, or EventSource's own
 
   // ---- client id --------------------------------------------------------------------------
   const newClientId = () => {
@@ -31,15 +36,22 @@
   if (params.get("events")) $("extra-events").value = params.get("events");
 
   // ---- state and log ----------------------------------------------------------------------
+  // closed, connecting, open, reconnecting, or refused (the server turned the stream down for good).
   const setState = (state) => {
     $("state").dataset.state = state;
     $("state").textContent = state;
-    const connected = state !== "closed";
+    const connected = state !== "closed" && state !== "refused";
     $("connect").disabled = connected;
     $("disconnect").disabled = !connected;
     $("client-id").disabled = connected;
     $("groups").disabled = connected;
     $("extra-events").disabled = connected;
+  };
+
+  // Why the stream is not open (the server's problem detail), next to the state; "" hides it.
+  const setReason = (text) => {
+    $("state-reason").textContent = text;
+    $("state-reason").hidden = !text;
   };
 
   const time = () => new Date().toISOString().slice(11, 23);
@@ -77,6 +89,8 @@
     // `connected` carries no id; the browser would repeat the previous one, so show none.
     log(e.type, "", e.data);
     reopenDelay = 1000;
+    setReason("");
+    refreshGroups(); // groups= joined them before this event
     try {
       const info = JSON.parse(e.data);
       if (info.client_id && info.client_id !== clientId()) setClientId(info.client_id);
@@ -103,38 +117,98 @@
     }
   };
 
+  // Asks the server why `es` failed (one probe at a time) and acts on the answer.
+  const diagnose = async (es) => {
+    if (probing) return;
+    const ctrl = new AbortController();
+    probing = ctrl;
+    const verdict = await window.orleansSseProbe(es.url, es.withCredentials, ctrl.signal);
+    if (probing === ctrl) probing = null;
+    if (es !== source) return; // disconnected or reopened meanwhile
+    if (verdict.status >= 400 && verdict.status < 500 && verdict.status !== 429) {
+      es.close(); // retrying cannot help: show why and wait for the user
+      source = null;
+      setState("refused");
+      setReason(verdict.reason + " (not reconnecting)");
+      $("connected-info").textContent = "not connected";
+      $("connected-info").dataset.recovered = "";
+      return;
+    }
+    if (es.readyState !== EventSource.CLOSED) {
+      setReason(verdict.ok ? "" : verdict.reason); // the browser keeps retrying by itself
+      return;
+    }
+    const delay = Math.max(reopenDelay, verdict.retryAfter * 1000);
+    reopenDelay = Math.min(reopenDelay * 2, 30000);
+    setReason(verdict.ok ? "" : `${verdict.reason} (retrying in ${Math.ceil(delay / 1000)} s)`);
+    reopenTimer = setTimeout(open, delay);
+  };
+
+  const stopProbe = () => {
+    if (probing) probing.abort();
+    probing = null;
+  };
+
   const open = () => {
+    clearTimeout(reopenTimer);
+    stopProbe();
     const query = new URLSearchParams({ client_id: clientId() });
     const groups = csv($("groups").value);
     if (groups.length) query.set("groups", groups.join(","));
     if (lastEventId) query.set("last_event_id", lastEventId);
     const es = new EventSource("api/sse?" + query);
+    let opened = false;
+    let asked = false;
     source = es;
+    listening.clear();
     setState("connecting");
-    es.onopen = () => { if (es === source) setState("open"); };
+    es.onopen = () => {
+      if (es !== source) return;
+      opened = true;
+      setState("open");
+    };
     es.onerror = () => {
       if (es !== source) return;
-      if (es.readyState === EventSource.CONNECTING) {
-        setState("reconnecting"); // the browser retries by itself, sending Last-Event-ID
-      } else if (es.readyState === EventSource.CLOSED) {
-        setState("reconnecting"); // the browser gave up (e.g. an HTTP error): reopen with backoff
-        reopenTimer = setTimeout(open, reopenDelay);
-        reopenDelay = Math.min(reopenDelay * 2, 30000);
+      setState("reconnecting");
+      // CLOSED: the browser gave up (the server answered something other than a stream); ask
+      // why, then reopen with backoff or stop. CONNECTING: the browser retries by itself, sending
+      // Last-Event-ID; if this stream never opened, ask once why (e.g. the server is unreachable).
+      if (es.readyState === EventSource.CLOSED) {
+        diagnose(es);
+      } else if (!opened && !asked) {
+        asked = true;
+        diagnose(es);
       }
     };
     es.addEventListener("connected", onConnected);
     es.addEventListener("message", onEvent);
     es.addEventListener("ai_response", onAiResponse);
-    for (const name of csv($("extra-events").value)) {
-      if (!["connected", "message", "ai_response", "error", "open"].includes(name)) es.addEventListener(name, onEvent);
-    }
+    for (const name of csv($("extra-events").value)) listen(name);
+  };
+
+  // EventSource shows only event names it has a listener for.
+  const listening = new Set();
+  const listen = (name) => {
+    if (!source || RESERVED.includes(name) || listening.has(name)) return;
+    listening.add(name);
+    source.addEventListener(name, onEvent);
+  };
+
+  // A name sent from this page joins "Extra event names" (kept for reconnects) and is listened to now.
+  const listenForSent = (name) => {
+    if (RESERVED.includes(name)) return;
+    const names = csv($("extra-events").value);
+    if (!names.includes(name)) $("extra-events").value = [...names, name].join(",");
+    listen(name);
   };
 
   const close = () => {
     clearTimeout(reopenTimer);
+    stopProbe();
     if (source) source.close();
     source = null;
     setState("closed");
+    setReason("");
     $("connected-info").textContent = "not connected";
     $("connected-info").dataset.recovered = "";
   };
@@ -145,11 +219,17 @@
     setClientId(clientId());
     lastEventId = "";
     reopenDelay = 1000;
+    setReason("");
     open();
   });
   $("disconnect").addEventListener("click", close);
   $("generate-id").addEventListener("click", () => setClientId(newClientId()));
-  $("clear-log").addEventListener("click", () => { $("log").replaceChildren(); });
+  $("clear-log").addEventListener("click", () => {
+    $("log").replaceChildren();
+    received = 0;
+    $("log").dataset.count = "0";
+    $("log-count").textContent = "0";
+  });
 
   // ---- JSON API ---------------------------------------------------------------------------
   const api = async (method, path, body) => {
@@ -202,6 +282,7 @@
     if ($("send-json").checked) {
       try { data = JSON.parse(data); } catch { setResult("send-result", false, "data is not valid JSON"); return; }
     }
+    listenForSent(event); // before sending, so the event cannot arrive unheard
     if (kind === "self") await call("send-result", "POST", "api/sse/send", { client_id: clientId(), event, data });
     else if (kind === "client") await call("send-result", "POST", "api/sse/send", { client_id: to, event, data });
     else if (kind === "group") await call("send-result", "POST", `api/sse/groups/${enc(to)}/send`, { event, data });
