@@ -14,7 +14,10 @@ public static class AiEndpointRouteBuilderExtensions
     /// Maps <c>POST /api/ai/stream-chat</c> with body <c>{"prompt":"…","client_id":"…"}</c>: starts
     /// the answer and returns <c>202 {"client_id":"…"}</c>; the answer streams to that client as
     /// <c>ai_response</c> events. A missing, blank or over-long prompt, an invalid client id or a
-    /// body that is not a JSON object gets <c>400</c> with a problem body. Returns the builder so
+    /// body that is not a JSON object gets <c>400</c> with a problem body; a prompt for a client
+    /// without a running answer while <see cref="AiOptions.MaxConcurrentAnswers"/> answers run, or
+    /// any prompt while the service stops, gets <c>503</c> with <c>Retry-After</c> and a problem
+    /// body, and nothing starts. Returns the builder so
     /// filters (e.g. authorization) can be attached.
     /// </summary>
     public static RouteHandlerBuilder MapOrleansSseAi(this IEndpointRouteBuilder endpoints)

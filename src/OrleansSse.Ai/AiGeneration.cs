@@ -1,17 +1,22 @@
 namespace OrleansSse.Ai;
 
-/// <summary>One running answer for one client: its cancellation and its completion.</summary>
+/// <summary>
+/// One running answer for one client: its cancellation (by a newer prompt, by shutdown or by
+/// its deadline, <see cref="AiOptions.MaxAnswerDuration"/> after the prompt) and its completion.
+/// </summary>
 internal sealed class AiGeneration : IDisposable
 {
+    private readonly CancellationTokenSource _deadline;
     private readonly CancellationTokenSource _cancellation;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _superseded;
 
-    public AiGeneration(string clientId, string prompt, CancellationToken shutdown)
+    public AiGeneration(string clientId, string prompt, CancellationToken shutdown, TimeSpan maxDuration)
     {
         ClientId = clientId;
         Prompt = prompt;
-        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+        _deadline = new CancellationTokenSource(maxDuration);
+        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(shutdown, _deadline.Token);
     }
 
     public string ClientId { get; }
@@ -22,6 +27,9 @@ internal sealed class AiGeneration : IDisposable
 
     /// <summary>Whether a newer prompt for the same client cancelled this answer.</summary>
     public bool Superseded => Volatile.Read(ref _superseded) != 0;
+
+    /// <summary>Whether the answer ran past its deadline.</summary>
+    public bool TimedOut => _deadline.IsCancellationRequested;
 
     /// <summary>Completes when the answer has ended, however it ended. Never faults.</summary>
     public Task Completion => _completion.Task;
@@ -42,5 +50,9 @@ internal sealed class AiGeneration : IDisposable
 
     public void Complete() => _completion.TrySetResult();
 
-    public void Dispose() => _cancellation.Dispose();
+    public void Dispose()
+    {
+        _cancellation.Dispose();
+        _deadline.Dispose();
+    }
 }

@@ -28,4 +28,10 @@ internal static partial class AiLog
 
     [LoggerMessage(EventId = 4008, Level = LogLevel.Information, Message = "AI streaming uses the {Provider} model {Model}")]
     public static partial void ModelSelected(ILogger logger, AiProvider provider, string model);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Warning, Message = "AI answer for client {ClientId} stopped after {Tokens} tokens: it ran longer than {MaxAnswerDuration}")]
+    public static partial void TooLong(ILogger logger, string clientId, int tokens, TimeSpan maxAnswerDuration);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "AI prompt for client {ClientId} refused: {Limit} answers are running (OrleansSse:Ai:MaxConcurrentAnswers)")]
+    public static partial void Refused(ILogger logger, string clientId, int limit);
 }

@@ -37,6 +37,25 @@ public sealed class AiOptions
     /// </summary>
     public int OnlineCheckEveryTokens { get; set; } = 8;
 
-    /// <summary>How long the upstream may take to answer with headers. Default 100 s.</summary>
+    /// <summary>
+    /// How long the upstream may stay silent: until it answers with headers, and then whenever the
+    /// answer waits for more of its stream (any bytes count, keep-alive comments included; time
+    /// spent delivering tokens does not). Past it the upstream request is cancelled (its connection
+    /// closed) and the answer ends as an upstream failure. Applies to the <see cref="AiProvider.OpenAi"/> model. Default 100 s.
+    /// </summary>
     public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>
+    /// The longest an answer may run, from its prompt to its last token, whatever model answers.
+    /// Past it the answer is cancelled and ends with a final <c>done:true</c> event carrying an
+    /// <c>error</c>. Positive, at most one day; default 5 minutes.
+    /// </summary>
+    public TimeSpan MaxAnswerDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How many answers may run at once on this silo (one per client at most). A prompt for a client
+    /// without a running answer is refused past it (<c>503</c> with <c>Retry-After</c>); a prompt
+    /// that replaces its client's running answer is not. 0: no limit. Default 1000.
+    /// </summary>
+    public int MaxConcurrentAnswers { get; set; } = 1000;
 }

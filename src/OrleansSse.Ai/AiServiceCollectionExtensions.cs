@@ -16,6 +16,9 @@ public static class AiServiceCollectionExtensions
     /// </summary>
     public const string ChatClientKey = "OrleansSse.Ai";
 
+    /// <summary>The longest <see cref="AiOptions.UpstreamTimeout"/> and <see cref="AiOptions.MaxAnswerDuration"/> accepted.</summary>
+    private static readonly TimeSpan TimeLimit = TimeSpan.FromDays(1);
+
     /// <summary>
     /// Adds <see cref="AiStreamingService"/> (also as a hosted service, so running answers are
     /// cancelled on shutdown), <see cref="AiOptions"/> bound from <c>OrleansSse:Ai</c> (validated
@@ -31,7 +34,13 @@ public static class AiServiceCollectionExtensions
             .BindChecked(configuration.GetSection(AiOptions.SectionName))
             .Validate(o => o.MaxPromptLength > 0, "OrleansSse:Ai:MaxPromptLength must be positive.")
             .Validate(o => o.TokenDelay >= TimeSpan.Zero, "OrleansSse:Ai:TokenDelay must not be negative.")
-            .Validate(o => o.UpstreamTimeout > TimeSpan.Zero, "OrleansSse:Ai:UpstreamTimeout must be positive.")
+            .Validate(
+                o => o.UpstreamTimeout > TimeSpan.Zero && o.UpstreamTimeout <= TimeLimit,
+                "OrleansSse:Ai:UpstreamTimeout must be positive and at most 1.00:00:00.")
+            .Validate(
+                o => o.MaxAnswerDuration > TimeSpan.Zero && o.MaxAnswerDuration <= TimeLimit,
+                "OrleansSse:Ai:MaxAnswerDuration must be positive and at most 1.00:00:00.")
+            .Validate(o => o.MaxConcurrentAnswers >= 0, "OrleansSse:Ai:MaxConcurrentAnswers must not be negative (0: no limit).")
             .Validate(o => o.OnlineCheckEveryTokens >= 1, "OrleansSse:Ai:OnlineCheckEveryTokens must be at least 1.")
             .Validate(
                 o => o.Provider != AiProvider.OpenAi || Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _),
@@ -55,7 +64,8 @@ public static class AiServiceCollectionExtensions
         }
 
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-        var http = new HttpClient(handler) { Timeout = options.UpstreamTimeout };
-        return new OpenAiCompatibleChatClient(http, options.BaseUrl!, options.Model!, options.ApiKey, ownsHttp: true);
+        // The client's idle timeout bounds the wait for headers and every pause of the body after them.
+        var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        return new OpenAiCompatibleChatClient(http, options.BaseUrl!, options.Model!, options.ApiKey, ownsHttp: true, idleTimeout: options.UpstreamTimeout);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,11 +20,15 @@ namespace OrleansSse.Ai;
 /// <item>the model failed (upstream error, unreachable, bad stream): a final
 /// <c>{"content":"","done":true,"error":"…"}</c>;</item>
 /// <item>the server stopped: a best-effort final <c>done:true</c> event with an <c>error</c>;</item>
+/// <item>it ran longer than <see cref="AiOptions.MaxAnswerDuration"/>: cancelled, with a final
+/// <c>done:true</c> event with an <c>error</c>, as a model failure;</item>
 /// <item>a newer prompt for the same client replaced it: no final event — the newer answer's
 /// events follow directly, and every event of the old answer is sent before the first of the new;</item>
 /// <item>the client went offline (checked every <see cref="AiOptions.OnlineCheckEveryTokens"/>
 /// tokens): no final event, nobody is listening.</item>
 /// </list>
+/// At most <see cref="AiOptions.MaxConcurrentAnswers"/> answers run at once; past it a prompt for a
+/// client without a running answer is refused (<see cref="AiCapacityExceededException"/>).
 /// Limits: answers live in this process only (a silo that dies loses its running answers); one
 /// prompt per client at a time; the prompt is a single user message without history.
 /// </summary>
@@ -36,6 +41,7 @@ public sealed class AiStreamingService : IHostedService, IAsyncDisposable
     private readonly AiOptions _options;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, AiGeneration> _running = new(StringComparer.Ordinal);
+    private readonly AiAnswerSlots _slots;
     private readonly CancellationTokenSource _shutdown = new();
     private int _stopped;
 
@@ -54,10 +60,14 @@ public sealed class AiStreamingService : IHostedService, IAsyncDisposable
         _chat = chatClient;
         _options = options.Value;
         _logger = logger;
+        _slots = new AiAnswerSlots(_options.MaxConcurrentAnswers);
     }
 
-    /// <summary>How many answers are being generated right now.</summary>
-    public int RunningCount => _running.Count;
+    /// <summary>How many answers are being generated right now (one per client; a replaced answer that is still stopping is not counted).</summary>
+    public int RunningCount => _slots.Taken;
+
+    /// <summary>Prompts refused since start because <see cref="AiOptions.MaxConcurrentAnswers"/> answers were running.</summary>
+    public long RefusedCount => _slots.Refused;
 
     /// <summary>
     /// Starts answering <paramref name="prompt"/> for <paramref name="clientId"/> in the background.
@@ -66,6 +76,10 @@ public sealed class AiStreamingService : IHostedService, IAsyncDisposable
     /// answer is done.
     /// </summary>
     /// <exception cref="ArgumentException">Invalid client id or empty prompt.</exception>
+    /// <exception cref="AiCapacityExceededException">
+    /// <see cref="AiOptions.MaxConcurrentAnswers"/> answers are running and <paramref name="clientId"/>
+    /// has none to replace; nothing was started.
+    /// </exception>
     /// <exception cref="InvalidOperationException">The service is stopping.</exception>
     public async Task StartAsync(string clientId, string prompt, CancellationToken cancellationToken = default)
     {
@@ -76,8 +90,14 @@ public sealed class AiStreamingService : IHostedService, IAsyncDisposable
             throw new InvalidOperationException("AI streaming is stopping; no new answers are started.");
         }
 
-        var generation = new AiGeneration(clientId, prompt, _shutdown.Token);
-        var previous = Register(generation);
+        var generation = new AiGeneration(clientId, prompt, _shutdown.Token, _options.MaxAnswerDuration);
+        if (!TryRegister(generation, out var previous))
+        {
+            generation.Dispose();
+            AiLog.Refused(_logger, clientId, _slots.Limit);
+            throw new AiCapacityExceededException(_slots.Limit);
+        }
+
         if (previous is not null)
         {
             previous.Supersede();
@@ -117,20 +137,50 @@ public sealed class AiStreamingService : IHostedService, IAsyncDisposable
         _shutdown.Dispose();
     }
 
-    private AiGeneration? Register(AiGeneration generation)
+    /// <summary>Completes once the answer running for <paramref name="clientId"/>, if any, has ended and given back its slot.</summary>
+    internal Task WhenAnswerEnded(string clientId) =>
+        _running.TryGetValue(clientId, out var generation) ? generation.Completion : Task.CompletedTask;
+
+    /// <summary>
+    /// Makes <paramref name="generation"/> its client's running answer. It replaces a running one
+    /// (<paramref name="previous"/>), inheriting its slot, or takes a free slot; false when none is free.
+    /// </summary>
+    private bool TryRegister(AiGeneration generation, out AiGeneration? previous)
     {
+        var slotTaken = false;
         while (true)
         {
             if (_running.TryGetValue(generation.ClientId, out var current))
             {
                 if (_running.TryUpdate(generation.ClientId, generation, current))
                 {
-                    return current;
+                    if (slotTaken)
+                    {
+                        _slots.Release(); // another prompt for this client registered first: share its slot
+                    }
+
+                    previous = current;
+                    return true;
                 }
             }
-            else if (_running.TryAdd(generation.ClientId, generation))
+            else
             {
-                return null;
+                if (!slotTaken)
+                {
+                    if (!_slots.TryTake())
+                    {
+                        previous = null;
+                        return false;
+                    }
+
+                    slotTaken = true;
+                }
+
+                if (_running.TryAdd(generation.ClientId, generation))
+                {
+                    previous = null;
+                    return true;
+                }
             }
         }
     }
@@ -179,6 +229,13 @@ public sealed class AiStreamingService : IHostedService, IAsyncDisposable
                 return;
             }
 
+            if (generation.TimedOut && !_shutdown.IsCancellationRequested)
+            {
+                AiLog.TooLong(_logger, clientId, tokens, _options.MaxAnswerDuration);
+                await TrySendFinalAsync(client, $"The answer took longer than the allowed {Describe(_options.MaxAnswerDuration)}.").ConfigureAwait(false);
+                return;
+            }
+
             AiLog.CancelledByShutdown(_logger, clientId);
             await TrySendFinalAsync(client, "The server stopped before the answer was complete.").ConfigureAwait(false);
         }
@@ -193,7 +250,11 @@ public sealed class AiStreamingService : IHostedService, IAsyncDisposable
         }
         finally
         {
-            _running.TryRemove(KeyValuePair.Create(clientId, generation));
+            if (_running.TryRemove(KeyValuePair.Create(clientId, generation)))
+            {
+                _slots.Release(); // not replaced: the slot is this answer's
+            }
+
             generation.Complete();
             generation.Dispose();
         }
@@ -211,6 +272,9 @@ public sealed class AiStreamingService : IHostedService, IAsyncDisposable
             AiLog.BackplaneUnavailable(_logger, client.ClientId, ex);
         }
     }
+
+    private static string Describe(TimeSpan duration) =>
+        duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
 
     private static string DescribeFailure(Exception ex) => ex switch
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
@@ -13,26 +14,37 @@ namespace OrleansSse.Ai;
 /// It parses the upstream's Server-Sent Events and yields one update per
 /// <c>choices[0].delta.content</c>, stopping at <c>data: [DONE]</c>. Limits: text only (no tools,
 /// images or multiple choices); only <see cref="ChatOptions.ModelId"/>, <see cref="ChatOptions.Temperature"/>
-/// and <see cref="ChatOptions.MaxOutputTokens"/> are forwarded. A non-success status or an
-/// <c>error</c> object in the stream throws <see cref="AiUpstreamException"/>.
+/// and <see cref="ChatOptions.MaxOutputTokens"/> are forwarded. A non-success status, an
+/// <c>error</c> object in the stream or an upstream silent for longer than the idle timeout
+/// throws <see cref="AiUpstreamException"/>.
 /// </summary>
 public sealed class OpenAiCompatibleChatClient : IChatClient
 {
     private const int MaxErrorBodyChars = 1024;
+
+    private static readonly TimeSpan MaxIdleTimeout = TimeSpan.FromDays(24);
 
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
     private readonly Uri _endpoint;
     private readonly string _model;
     private readonly string? _apiKey;
+    private readonly TimeSpan? _idleTimeout;
 
     /// <summary>Creates the client.</summary>
-    /// <param name="http">Sends the requests. Its <see cref="HttpClient.Timeout"/> bounds the wait for response headers.</param>
+    /// <param name="http">Sends the requests. Its <see cref="HttpClient.Timeout"/> bounds the wait for response headers only.</param>
     /// <param name="baseUrl">E.g. <c>https://api.openai.com/v1</c>; <c>/chat/completions</c> is appended.</param>
     /// <param name="model">The default model name.</param>
     /// <param name="apiKey">Sent as <c>Authorization: Bearer</c> when not empty.</param>
     /// <param name="ownsHttp">Whether <see cref="Dispose"/> disposes <paramref name="http"/>.</param>
-    public OpenAiCompatibleChatClient(HttpClient http, string baseUrl, string model, string? apiKey = null, bool ownsHttp = false)
+    /// <param name="idleTimeout">
+    /// The longest the upstream may stay silent: until its response headers, and then whenever the
+    /// enumeration waits for more of the streamed body (any bytes count; time the caller spends
+    /// between updates does not). Past it the request is cancelled (its connection closed) and
+    /// <see cref="AiUpstreamException"/> is thrown. <c>null</c> (the default):
+    /// no such bound, the body may stall for ever.
+    /// </param>
+    public OpenAiCompatibleChatClient(HttpClient http, string baseUrl, string model, string? apiKey = null, bool ownsHttp = false, TimeSpan? idleTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentException.ThrowIfNullOrWhiteSpace(baseUrl);
@@ -43,11 +55,17 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
             throw new ArgumentException("The base URL must be an absolute http(s) URL.", nameof(baseUrl));
         }
 
+        if (idleTimeout is { } idle && (idle <= TimeSpan.Zero || idle > MaxIdleTimeout))
+        {
+            throw new ArgumentOutOfRangeException(nameof(idleTimeout), idle, "The idle timeout must be positive and at most 24 days.");
+        }
+
         _http = http;
         _ownsHttp = ownsHttp;
         _endpoint = endpoint;
         _model = model;
         _apiKey = string.IsNullOrEmpty(apiKey) ? null : apiKey;
+        _idleTimeout = idleTimeout;
     }
 
     /// <summary>Where requests go: <c>{BaseUrl}/chat/completions</c>.</summary>
@@ -76,27 +94,56 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
         }
 
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        // One token for the whole request, cancelled by the caller or by the upstream's silence.
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Arm(idle);
+        HttpResponseMessage response;
+        try
         {
-            var body = await ReadStartAsync(response, cancellationToken).ConfigureAwait(false);
-            throw new AiUpstreamException(
-                $"The AI endpoint answered {(int)response.StatusCode} ({response.ReasonPhrase}).", response.StatusCode, body);
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, idle.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsSilence(ex, idle, cancellationToken))
+        {
+            throw new AiUpstreamException("The AI endpoint did not answer in time.", null, null, ex);
         }
 
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        using (response)
         {
-            await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken).ConfigureAwait(false))
+            if (!response.IsSuccessStatusCode)
             {
-                if (item.Data == "[DONE]")
-                {
-                    yield break;
-                }
+                var body = await ReadStartAsync(response, idle, cancellationToken).ConfigureAwait(false);
+                throw new AiUpstreamException(
+                    $"The AI endpoint answered {(int)response.StatusCode} ({response.ReasonPhrase}).", response.StatusCode, body);
+            }
 
-                if (TryReadChunk(item.Data) is { } update)
+            var stream = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
+            if (_idleTimeout is { } timeout)
+            {
+                stream = new IdleTimeoutStream(stream, idle, timeout);
+            }
+
+            await using (stream.ConfigureAwait(false))
+            {
+                var items = SseParser.Create(stream).EnumerateAsync(idle.Token).GetAsyncEnumerator(idle.Token);
+                try
                 {
-                    yield return update;
+                    while (await MoveNextAsync(items, idle, cancellationToken).ConfigureAwait(false))
+                    {
+                        var item = items.Current;
+                        if (item.Data == "[DONE]")
+                        {
+                            yield break;
+                        }
+
+                        if (TryReadChunk(item.Data) is { } update)
+                        {
+                            yield return update;
+                        }
+                    }
+                }
+                finally
+                {
+                    await items.DisposeAsync().ConfigureAwait(false);
                 }
             }
         }
@@ -220,8 +267,35 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
         }
     }
 
-    private static async Task<string> ReadStartAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private void Arm(CancellationTokenSource idle)
     {
+        if (_idleTimeout is { } timeout)
+        {
+            idle.CancelAfter(timeout);
+        }
+    }
+
+    private async ValueTask<bool> MoveNextAsync(IAsyncEnumerator<SseItem<string>> items, CancellationTokenSource idle, CancellationToken caller)
+    {
+        try
+        {
+            return await items.MoveNextAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsSilence(ex, idle, caller))
+        {
+            var seconds = _idleTimeout!.Value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+            throw new AiUpstreamException($"The AI endpoint stopped sending: nothing arrived for {seconds} s.", null, null, ex);
+        }
+    }
+
+    /// <summary>Whether <paramref name="ex"/> is the idle timer ending the request (not the caller cancelling it).</summary>
+    private static bool IsSilence(Exception ex, CancellationTokenSource idle, CancellationToken caller) =>
+        (ex is OperationCanceledException or IOException or HttpRequestException)
+        && idle.IsCancellationRequested && !caller.IsCancellationRequested;
+
+    private static async Task<string> ReadStartAsync(HttpResponseMessage response, CancellationTokenSource idle, CancellationToken caller)
+    {
+        var cancellationToken = idle.Token;
         try
         {
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -233,7 +307,7 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
                 return new string(buffer, 0, read);
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException || IsSilence(ex, idle, caller))
         {
             return "";
         }

@@ -12,6 +12,9 @@ internal static class StreamChatEndpoint
     /// <summary>The <c>Retry-After</c> of the 503 a stopping service answers (as a draining silo's stream endpoint).</summary>
     private const string StoppingRetryAfterSeconds = "1";
 
+    /// <summary>The <c>Retry-After</c> of the 503 a silo answers when <see cref="AiOptions.MaxConcurrentAnswers"/> answers run (as a full silo's stream endpoint by default).</summary>
+    private const string FullRetryAfterSeconds = "5";
+
     public static async Task<IResult> HandleAsync(
         HttpRequest request,
         [FromServices] AiStreamingService service,
@@ -83,6 +86,12 @@ internal static class StreamChatEndpoint
         try
         {
             await service.StartAsync(clientId!, prompt, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AiCapacityExceededException ex)
+        {
+            // This silo runs as many answers as it may: try again later (or on another silo).
+            request.HttpContext.Response.Headers.RetryAfter = FullRetryAfterSeconds;
+            return Results.Problem(ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable");
         }
         catch (InvalidOperationException ex)
         {

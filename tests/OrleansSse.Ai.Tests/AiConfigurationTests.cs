@@ -22,6 +22,9 @@ public sealed class AiConfigurationTests
         Assert.Equal(AiProvider.Simulated, options.Provider);
         Assert.Equal(4000, options.MaxPromptLength);
         Assert.Equal(TimeSpan.FromMilliseconds(30), options.TokenDelay);
+        Assert.Equal(TimeSpan.FromSeconds(100), options.UpstreamTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.MaxAnswerDuration);
+        Assert.Equal(1000, options.MaxConcurrentAnswers);
         Assert.IsType<SimulatedChatClient>(services.GetRequiredKeyedService<IChatClient>(AiServiceCollectionExtensions.ChatClientKey));
     }
 
@@ -38,6 +41,11 @@ public sealed class AiConfigurationTests
     [Theory]
     [InlineData("OrleansSse:Ai:Modle", "m", "Modle")]
     [InlineData("OrleansSse:Ai:OnlineCheckEveryTokens", "0", "OnlineCheckEveryTokens")]
+    [InlineData("OrleansSse:Ai:MaxAnswerDuration", "00:00:00", "MaxAnswerDuration")]
+    [InlineData("OrleansSse:Ai:MaxAnswerDuration", "2.00:00:00", "MaxAnswerDuration")]
+    [InlineData("OrleansSse:Ai:MaxAnswerDuration", "soon", "OrleansSse:Ai:MaxAnswerDuration")]
+    [InlineData("OrleansSse:Ai:MaxConcurrentAnswers", "-1", "MaxConcurrentAnswers")]
+    [InlineData("OrleansSse:Ai:UpstreamTimeout", "2.00:00:00", "UpstreamTimeout")]
     public async Task AnUnknownKeyOrAValueThatCannotWorkFailsAtStartNamingTheKey(string key, string value, string named)
     {
         await using var app = CreateApp(new Dictionary<string, string?> { [key] = value });

@@ -46,6 +46,7 @@ public sealed class AiStreamingServiceTests
         var events = await recorder.UntilDoneAsync();
         Assert.Equal(["two", ""], events.Select(e => e.Content));
         Assert.True(events[^1].Done);
+        await service.WhenAnswerEnded("bob").WaitAsync(AiEventRecorder.Timeout);
         Assert.Equal(0, service.RunningCount);
     }
 
@@ -72,6 +73,8 @@ public sealed class AiStreamingServiceTests
         var sent = history.Events.Select(m => AiEvent.Parse(m.Data, m.Cursor.ToString())).ToList();
         Assert.Equal(["a", "b"], sent.Select(e => e.Content));
         Assert.DoesNotContain(sent, e => e.Done);
+        await service.WhenAnswerEnded("carol").WaitAsync(AiEventRecorder.Timeout);
+        Assert.Equal(0, service.RunningCount);
     }
 
     [Fact]
@@ -90,6 +93,8 @@ public sealed class AiStreamingServiceTests
         var events = await recorder.UntilDoneAsync();
         Assert.Equal("partial", events[0].Content);
         Assert.Equal(("", true, "The AI endpoint answered 502 (Bad Gateway)."), (events[^1].Content, events[^1].Done, events[^1].Error));
+        await service.WhenAnswerEnded("dave").WaitAsync(AiEventRecorder.Timeout);
+        Assert.Equal(0, service.RunningCount);
     }
 
     [Fact]
@@ -136,6 +141,59 @@ public sealed class AiStreamingServiceTests
 
         Assert.Equal("to alice", string.Concat((await alice.UntilDoneAsync()).Select(e => e.Content)));
         Assert.Equal("to bob", string.Concat((await bob.UntilDoneAsync()).Select(e => e.Content)));
+    }
+
+    [Fact]
+    public async Task ConcurrentPromptsTakeExactlyTheLimitsSlotsAndReplacementsTakeNone()
+    {
+        var (_, cluster) = TestServices.CreateCluster();
+        var model = new ScriptedChatClient();
+        var service = TestServices.CreateService(cluster, model, o => o.MaxConcurrentAnswers = 10);
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var starting = Enumerable.Range(0, 50).Select(i => Task.Run(async () =>
+        {
+            await go.Task; // all 50 continue at once, on the thread pool
+            try
+            {
+                await service.StartAsync($"many-{i}", "first");
+                return $"many-{i}";
+            }
+            catch (AiCapacityExceededException ex) when (ex.Limit == 10)
+            {
+                return null;
+            }
+        })).ToArray();
+        go.SetResult();
+        var firsts = await Task.WhenAll(starting).WaitAsync(AiEventRecorder.Timeout);
+        var accepted = firsts.OfType<string>().ToArray();
+
+        Assert.Equal(10, accepted.Length);
+        Assert.Equal((10, 40L), (service.RunningCount, service.RefusedCount));
+
+        // Two replacements per running client at once: all accepted, none takes a slot.
+        await Task.WhenAll(accepted.Concat(accepted).Select(id => Task.Run(() => service.StartAsync(id, "again")))).WaitAsync(AiEventRecorder.Timeout);
+        await Assert.ThrowsAsync<AiCapacityExceededException>(() => service.StartAsync("many-late", "no room"));
+        Assert.Equal((10, 41L), (service.RunningCount, service.RefusedCount));
+
+        await service.StopAsync(CancellationToken.None).WaitAsync(AiEventRecorder.Timeout);
+        Assert.Equal(0, service.RunningCount);
+        await service.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task MaxConcurrentAnswersZeroLetsEveryPromptRun()
+    {
+        var (_, cluster) = TestServices.CreateCluster();
+        var model = new ScriptedChatClient();
+        await using var service = TestServices.CreateService(cluster, model, o => o.MaxConcurrentAnswers = 0);
+
+        foreach (var i in Enumerable.Range(0, 20))
+        {
+            await service.StartAsync($"open-{i}", "hi").WaitAsync(AiEventRecorder.Timeout);
+        }
+
+        Assert.Equal(20, service.RunningCount);
     }
 
     [Fact]

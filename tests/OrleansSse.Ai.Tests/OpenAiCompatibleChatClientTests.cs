@@ -74,6 +74,74 @@ public sealed class OpenAiCompatibleChatClientTests
     }
 
     [Fact]
+    public async Task AnUpstreamSilentPastTheIdleTimeoutThrowsAndItsRequestIsClosed()
+    {
+        await using var upstream = await FakeOpenAiUpstream.StartStallingAsync([FakeOpenAiUpstream.Chunk("a")]);
+        using var client = new OpenAiCompatibleChatClient(new HttpClient(), upstream.BaseUrl, "fake-model", ownsHttp: true, idleTimeout: TimeSpan.FromMilliseconds(1500));
+        var texts = new List<string>();
+
+        var ex = await Assert.ThrowsAsync<AiUpstreamException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]).WithCancellation(default))
+            {
+                texts.Add(update.Text);
+            }
+        }).WaitAsync(AiEventRecorder.Timeout);
+
+        Assert.Equal(["a"], texts);
+        Assert.Equal("The AI endpoint stopped sending: nothing arrived for 1.5 s.", ex.Message);
+        await upstream.Abandoned.WaitAsync(AiEventRecorder.Timeout);
+    }
+
+    [Fact]
+    public async Task ASlowButSteadyUpstreamIsNotCutByTheIdleTimeout()
+    {
+        // A chunk every 20 ms for longer than the idle timeout: the stream is slow, not silent. (The
+        // timeout leaves room for a cold test process's thread-pool stalls, up to about a second.)
+        await using var upstream = await FakeOpenAiUpstream.StartTricklingAsync(TimeSpan.FromMilliseconds(20));
+        using var client = new OpenAiCompatibleChatClient(new HttpClient(), upstream.BaseUrl, "fake-model", ownsHttp: true, idleTimeout: TimeSpan.FromMilliseconds(1500));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var count = 0;
+
+        await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]).WithCancellation(default))
+        {
+            Assert.Equal(".", update.Text);
+            if (++count >= 10 && started.Elapsed > TimeSpan.FromMilliseconds(2000))
+            {
+                break;
+            }
+        }
+
+        await upstream.Abandoned.WaitAsync(AiEventRecorder.Timeout); // leaving the loop closed the request
+    }
+
+    [Fact]
+    public async Task TheCallerPausingBetweenUpdatesIsNotTakenForASilentUpstream()
+    {
+        await using var upstream = await FakeOpenAiUpstream.StartTricklingAsync(TimeSpan.FromMilliseconds(20));
+        using var client = new OpenAiCompatibleChatClient(new HttpClient(), upstream.BaseUrl, "fake-model", ownsHttp: true, idleTimeout: TimeSpan.FromMilliseconds(1500));
+        var count = 0;
+
+        await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]).WithCancellation(default))
+        {
+            if (++count == 1)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(2000)); // a slow caller (the scenario, not synchronisation)
+            }
+            else if (count == 20)
+            {
+                break; // read on well past what the first read had buffered
+            }
+        }
+
+        Assert.Equal(20, count);
+    }
+
+    [Fact]
+    public void AnIdleTimeoutThatIsNotPositiveIsRefused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OpenAiCompatibleChatClient(new HttpClient(), "http://127.0.0.1:1/v1", "m", idleTimeout: TimeSpan.Zero));
+
+    [Fact]
     public async Task ServiceStreamsTheUpstreamAnswerToTheClient()
     {
         var (backplane, cluster) = TestServices.CreateCluster();

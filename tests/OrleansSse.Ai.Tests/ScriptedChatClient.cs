@@ -15,6 +15,9 @@ internal sealed class ScriptedChatClient : IChatClient
     public async Task<ScriptedAnswer> NextAnswerAsync() =>
         await _answers.Reader.ReadAsync().AsTask().WaitAsync(AiEventRecorder.Timeout);
 
+    /// <summary>An answer that was asked for and not yet taken, if any.</summary>
+    public bool TryNextAnswer(out ScriptedAnswer? answer) => _answers.Reader.TryRead(out answer);
+
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
 

@@ -82,6 +82,8 @@ public sealed class ConfigurationFileTests
     [InlineData("OrleansSse:Limits:MaxConnectionLifetime", "400.00:00:00", "MaxConnectionLifetime")]
     [InlineData("OrleansSse:Ai:OnlineCheckEveryTokens", "0", "OnlineCheckEveryTokens")]
     [InlineData("OrleansSse:Ai:TokenDelay", "fast", "OrleansSse:Ai:TokenDelay")]
+    [InlineData("OrleansSse:Ai:MaxAnswerDuration", "00:00:00", "MaxAnswerDuration")]
+    [InlineData("OrleansSse:Ai:MaxConcurrentAnswers", "-1", "MaxConcurrentAnswers")]
     [InlineData("OrleansSse:Limits:MaxBodyBytes", "1MB", "OrleansSse:Limits:MaxBodyBytes")]
     [InlineData("OrleansSse:InlineSocketScheduling", "maybe", "OrleansSse:InlineSocketScheduling")]
     [InlineData("OrleansSse:Backplane:Kind", "Memcached", "Memcached")]
@@ -103,6 +105,7 @@ public sealed class ConfigurationFileTests
     [InlineData("OrleansSse:Limits:PublishEventsPerSecond", "0")]
     [InlineData("ORLEANSSSE:backplane:keyprefix", "any-case")]
     [InlineData("OrleansSse:Ai:BaseUrl", "http://127.0.0.1:8000/v1")]
+    [InlineData("OrleansSse:Ai:MaxConcurrentAnswers", "0")]
     public async Task DocumentedValuesStillStart(string key, string value)
     {
         var health = await HealthOfSiloAsync("--config", RepositorySiloJson(), $"--{key}", value);

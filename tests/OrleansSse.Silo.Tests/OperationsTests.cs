@@ -18,6 +18,8 @@ public sealed class OperationsTests
         "orleanssse_slow_consumer_disconnects_total",
         "orleanssse_resumes_total",
         "orleanssse_resumes_unrecovered_total",
+        "orleanssse_ai_answers_running",
+        "orleanssse_ai_answers_refused_total",
     ];
 
     [Fact]

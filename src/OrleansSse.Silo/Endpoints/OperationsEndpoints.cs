@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
+using OrleansSse.Ai;
 using OrleansSse.Backplane;
 using OrleansSse.Connections;
 using OrleansSse.Metrics;
@@ -24,10 +25,11 @@ internal static class OperationsEndpoints
         return Results.Json(body, statusCode: status == "healthy" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static IResult Metrics(SseMetrics metrics)
+    private static IResult Metrics(SseMetrics metrics, AiStreamingService ai)
     {
         var text = new StringBuilder(2048);
         metrics.WritePrometheus(text);
+        AiGauges.WritePrometheus(text, ai);
         RuntimeGauges.WritePrometheus(text);
         return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
     }
