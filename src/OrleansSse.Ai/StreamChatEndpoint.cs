@@ -58,6 +58,15 @@ internal static class StreamChatEndpoint
                 return Invalid("The body must be a JSON object {\"prompt\":\"…\",\"client_id\":\"…\"}.");
             }
 
+            // Like the publishing endpoints: a misspelt property is refused, not ignored.
+            foreach (var property in root.EnumerateObject())
+            {
+                if (!property.NameEquals("prompt") && !property.NameEquals("client_id"))
+                {
+                    return Invalid("Unknown property in the body. Allowed: prompt, client_id.");
+                }
+            }
+
             prompt = ReadString(root, "prompt");
             clientId = ReadString(root, "client_id");
         }
