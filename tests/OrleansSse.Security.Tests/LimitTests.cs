@@ -57,6 +57,31 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public async Task PublishRate_InOpenMode_CountsAnIpv6PublisherByItsSlash64()
+    {
+        await using var silo = await TestSilo.StartAsync(new()
+        {
+            ["OrleansSse:Limits:PublishEventsPerSecond"] = "1",
+            ["OrleansSse:Limits:PublishBurst"] = "1",
+        });
+        HttpRequestMessage From(string ip, string data)
+        {
+            var request = TestSilo.Request(HttpMethod.Post, "/api/sse/broadcast", $$"""{"data":"{{data}}"}""", key: null);
+            request.Headers.Add("X-Forwarded-For", ip);
+            return request;
+        }
+
+        using var first = await silo.SendAsync(From("2001:db8:5:6::1", "1"));
+        using var otherNetwork = await silo.SendAsync(From("2001:db8:5:7::1", "2"));
+        using var sameNetwork = await silo.SendAsync(From("2001:db8:5:6::abcd", "3"));
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, otherNetwork.StatusCode);
+        await ProblemAssert.IsProblemAsync(sameNetwork, HttpStatusCode.TooManyRequests);
+        Assert.Equal(2, await silo.PublishedTotalAsync());
+    }
+
+    [Fact]
     public async Task GroupsPerClient_PutPastTheLimit_Is409_AndDoesNotJoin()
     {
         await using var silo = await TestSilo.StartAsync(TestSilo.Secure(("OrleansSse:Limits:MaxGroupsPerClient", "2")));

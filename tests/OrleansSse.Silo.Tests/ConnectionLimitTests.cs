@@ -47,6 +47,25 @@ public sealed class ConnectionLimitTests
     }
 
     [Fact]
+    public async Task ThePerIpLimitCountsAnIpv6ClientByItsSlash64()
+    {
+        await using var cluster = await StartAsync(("MaxConnectionsPerIp", "1"));
+        static KeyValuePair<string, string>[] From(string ip) => [new("X-Forwarded-For", ip)];
+
+        await using var first = await cluster.ConnectPathAsync(0, "/api/sse?client_id=a", From("2001:db8:1:2::7"));
+        await using var otherNetwork = await cluster.ConnectPathAsync(0, "/api/sse?client_id=b", From("2001:db8:1:3::7"));
+        await using var sameNetwork = await cluster.ConnectPathAsync(0, "/api/sse?client_id=c", From("2001:db8:1:2:ffff::1"));
+        await using var mappedIpv4 = await cluster.ConnectPathAsync(0, "/api/sse?client_id=d", From("::ffff:203.0.113.9"));
+        await using var sameIpv4 = await cluster.ConnectPathAsync(0, "/api/sse?client_id=e", From("203.0.113.9"));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, otherNetwork.StatusCode);
+        AssertRefused(sameNetwork, HttpStatusCode.TooManyRequests);
+        Assert.Equal(HttpStatusCode.OK, mappedIpv4.StatusCode);
+        AssertRefused(sameIpv4, HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
     public async Task ConnectionsPastMaxConnectionsPerClientGet429WhileOtherClientsConnect()
     {
         await using var cluster = await StartAsync(("MaxConnectionsPerClient", "2"));

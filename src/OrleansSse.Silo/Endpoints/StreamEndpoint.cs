@@ -90,7 +90,7 @@ internal static class StreamEndpoint
             return Problems.Unavailable(context, "This silo is shutting down; connect to another.", 1);
         }
 
-        var ip = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var ip = RemoteAddress.Key(context.Connection.RemoteIpAddress);
         var verdict = limiter.TryAcquire(ip, clientId);
         if (verdict != LimitVerdict.Allowed)
         {

@@ -13,7 +13,7 @@ internal sealed class PublishRateFilter(PublishRateLimiter limiter) : IEndpointF
     {
         var http = context.HttpContext;
         var publisher = http.Items[PublisherKeyFilter.PublisherItem] as string
-            ?? "ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            ?? "ip:" + RemoteAddress.Key(http.Connection.RemoteIpAddress);
         var wait = limiter.TryAcquire(publisher);
         return wait == 0
             ? next(context)
