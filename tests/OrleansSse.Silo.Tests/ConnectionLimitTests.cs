@@ -31,11 +31,13 @@ public sealed class ConnectionLimitTests
         AssertRefused(refused, HttpStatusCode.TooManyRequests);
     }
 
+    // A request forwarded by a loopback proxy (trusted by default) for the browser at ip.
+    private static KeyValuePair<string, string>[] From(string ip) => [new("X-Forwarded-For", ip)];
+
     [Fact]
     public async Task BehindALoopbackProxyThePerIpLimitCountsTheForwardedClientAddress()
     {
         await using var cluster = await StartAsync(("MaxConnectionsPerIp", "1"));
-        static KeyValuePair<string, string>[] From(string ip) => [new("X-Forwarded-For", ip)];
 
         await using var first = await cluster.ConnectPathAsync(0, "/api/sse?client_id=a", From("203.0.113.7"));
         await using var otherBrowser = await cluster.ConnectPathAsync(0, "/api/sse?client_id=b", From("203.0.113.8"));
@@ -50,7 +52,6 @@ public sealed class ConnectionLimitTests
     public async Task ThePerIpLimitCountsAnIpv6ClientByItsSlash64()
     {
         await using var cluster = await StartAsync(("MaxConnectionsPerIp", "1"));
-        static KeyValuePair<string, string>[] From(string ip) => [new("X-Forwarded-For", ip)];
 
         await using var first = await cluster.ConnectPathAsync(0, "/api/sse?client_id=a", From("2001:db8:1:2::7"));
         await using var otherNetwork = await cluster.ConnectPathAsync(0, "/api/sse?client_id=b", From("2001:db8:1:3::7"));
