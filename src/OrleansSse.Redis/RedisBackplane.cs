@@ -96,8 +96,6 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
             return current;
         }, cancellationToken);
 
-    private static readonly TimeSpan PublishDoneLifetime = TimeSpan.FromMinutes(2);
-
     /// <inheritdoc />
     public Task<PublishReceipt> PublishAsync(SseTarget target, string eventName, string data, CancellationToken cancellationToken = default) =>
         PublishAsync(target, eventName, data, coalesceKey: null, cancellationToken);
@@ -108,10 +106,9 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(eventName);
         ArgumentNullException.ThrowIfNull(data);
         var maxAge = (long)_retention.MaxAge.TotalMilliseconds;
-        // A unique id per publish makes the script idempotent: StackExchange.Redis may re-send a
-        // command that was in flight when the connection dropped.
-        var publishId = Guid.NewGuid().ToString("N");
-        RedisKey[] keys = [_keys.Epoch, _keys.Sequence, _keys.Stream(target), _keys.StreamMeta(target), _keys.PublishDone(publishId)];
+        // No idempotency marker is needed: StackExchange.Redis fails a command that was in flight
+        // when its connection dropped and never sends it again (RedisPublishAtMostOnceTests).
+        RedisKey[] keys = [_keys.Epoch, _keys.Sequence, _keys.Stream(target), _keys.StreamMeta(target)];
         RedisValue[] args =
         [
             EpochGenerator.NewEpoch(),
@@ -126,7 +123,6 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
             maxAge + (long)_options.StreamExpiryMargin.TotalMilliseconds,
             maxAge + (long)(_options.StreamExpiryMargin + _options.TrimmedMarkerLifetime).TotalMilliseconds,
             64,
-            (long)PublishDoneLifetime.TotalMilliseconds,
             coalesceKey ?? "",
         ];
         return _connection.RunAsync("publish", async redis =>

@@ -43,9 +43,6 @@ internal sealed class RedisKeys
     /// <summary>A target's stream bookkeeping: <c>trimmed</c> (highest trimmed position) and <c>last</c>.</summary>
     public RedisKey StreamMeta(SseTarget target) => _root + "meta:" + Name(target);
 
-    /// <summary>Marks one publish as done, so a command the client library re-sends after a reconnect is not applied twice.</summary>
-    public RedisKey PublishDone(string publishId) => _root + "pub:" + publishId;
-
     /// <summary>A group's members.</summary>
     public RedisKey GroupMembers(string group) => _root + "members:" + group;
 

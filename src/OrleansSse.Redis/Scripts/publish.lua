@@ -1,21 +1,16 @@
 -- Publishes one event: next position, append to the target's stream, trim, publish live.
--- KEYS: 1 epoch, 2 sequence, 3 target stream, 4 target stream meta (hash: trimmed, last),
---       5 this publish's done marker (a re-sent command returns the first result, publishes nothing)
+-- KEYS: 1 epoch, 2 sequence, 3 target stream, 4 target stream meta (hash: trimmed, last)
 -- ARGV: 1 new epoch (used only when none exists), 2 target channel, 3 target kind,
 --       4 target key, 5 event name, 6 data, 7 now (unix ms), 8 max events per stream,
 --       9 max age (ms), 10 stream expiry (ms), 11 meta expiry (ms), 12 age-trim batch size,
---       13 done-marker lifetime (ms), 14 coalesce key (empty: none; stored as field 'k' only when set)
+--       13 coalesce key (empty: none; stored as field 'k' only when set)
 -- Returns: { epoch, position, receivers }
-local done = redis.call('HMGET', KEYS[5], 'epoch', 'pos', 'receivers')
-if done[1] then
-  return { done[1], tonumber(done[2]), tonumber(done[3]) }
-end
 local epoch = ensure_epoch(KEYS[1], ARGV[1])
 local pos = redis.call('INCR', KEYS[2])
 local now = tonumber(ARGV[7])
 local stream = KEYS[3]
-if ARGV[14] ~= nil and ARGV[14] ~= '' then
-  redis.call('XADD', stream, entry_id(pos), 'n', ARGV[5], 'd', ARGV[6], 't', ARGV[7], 'k', ARGV[14])
+if ARGV[13] ~= nil and ARGV[13] ~= '' then
+  redis.call('XADD', stream, entry_id(pos), 'n', ARGV[5], 'd', ARGV[6], 't', ARGV[7], 'k', ARGV[13])
 else
   redis.call('XADD', stream, entry_id(pos), 'n', ARGV[5], 'd', ARGV[6], 't', ARGV[7])
 end
@@ -54,7 +49,5 @@ redis.call('HSET', KEYS[4], 'last', pos)
 redis.call('PEXPIRE', stream, tonumber(ARGV[10]))
 redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[11]))
 
-local receivers = redis.call('PUBLISH', ARGV[2], wire(0, pos, epoch, ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[14]))
-redis.call('HSET', KEYS[5], 'epoch', epoch, 'pos', pos, 'receivers', receivers)
-redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[13]))
+local receivers = redis.call('PUBLISH', ARGV[2], wire(0, pos, epoch, ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[13]))
 return { epoch, pos, receivers }
