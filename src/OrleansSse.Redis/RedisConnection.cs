@@ -117,9 +117,14 @@ internal sealed class RedisConnection : IAsyncDisposable
         catch (Exception ex) when (IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
         {
             RedisBackplaneLog.OperationFailed(_logger, operation, ex);
-            var outcome = ex is TimeoutException or RedisTimeoutException
-                ? $"Redis did not answer within {OperationTimeout.TotalSeconds:0.###} s; the command may still have run"
-                : ex.Message;
+            var outcome = ex switch
+            {
+                TimeoutException or RedisTimeoutException =>
+                    $"Redis did not answer within {OperationTimeout.TotalSeconds:0.###} s; the command may still have run",
+                RedisConnectionException { FailureType: not ConnectionFailureType.UnableToResolvePhysicalConnection } =>
+                    $"the connection dropped ({ex.Message}); the command may still have run",
+                _ => ex.Message,
+            };
             throw new BackplaneUnavailableException($"The Redis backplane is unavailable ({operation}): {outcome}", ex);
         }
     }
