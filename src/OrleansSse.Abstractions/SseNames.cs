@@ -4,7 +4,7 @@ namespace OrleansSse;
 /// The rules for names the broker accepts. Client ids and group names: 1–<see cref="MaxKeyLength"/>
 /// characters of ASCII letters, digits and <c>-_.:@</c>. Event names: 1–<see cref="MaxEventLength"/>
 /// printable ASCII characters without spaces (so no CR, LF or NUL can forge a field), and not one
-/// of the <see cref="ReservedEvents"/> the broker itself emits.
+/// of the <see cref="ReservedEvents"/>.
 /// </summary>
 public static class SseNames
 {
@@ -14,9 +14,13 @@ public static class SseNames
     /// <summary>Longest event name.</summary>
     public const int MaxEventLength = 64;
 
-    /// <summary>Event names only the broker may emit.</summary>
+    /// <summary>
+    /// Event names callers may not publish: those the broker emits itself (<c>connected</c>,
+    /// <c>ai_response</c>), and <c>open</c> and <c>error</c>, which a browser's <c>EventSource</c>
+    /// would hand to its own connection handlers (<c>onopen</c>, <c>onerror</c>).
+    /// </summary>
     public static IReadOnlySet<string> ReservedEvents { get; } =
-        new HashSet<string>(StringComparer.Ordinal) { "connected", "ai_response" };
+        new HashSet<string>(StringComparer.Ordinal) { "connected", "ai_response", "open", "error" };
 
     /// <summary>Whether <paramref name="key"/> is a valid client id or group name.</summary>
     public static bool IsValidKey(string? key)

@@ -79,7 +79,9 @@ internal static class JsonBody
 
             if (!SseNames.IsPublishableEventName(name))
             {
-                return (null, Problems.BadRequest($"'event' must not be '{name}': the broker emits it itself."));
+                return (null, Problems.BadRequest(name is "open" or "error"
+                    ? $"'event' must not be '{name}': a browser's EventSource would take it for its own connection event."
+                    : $"'event' must not be '{name}': the broker emits it itself."));
             }
         }
 
