@@ -44,4 +44,21 @@ public sealed class OpenModeTests
         Assert.DoesNotContain(silo.Logs.Entries, e => e.Id.Id == 500);
         Assert.Contains(silo.Logs.Entries, e => e.Id.Id == 501);
     }
+
+    [Fact]
+    public async Task OnlyPublisherKeys_WarnsThatGroupsOnConnectBypassTheKey_UnlessTheyAreOff()
+    {
+        await using (var silo = await TestSilo.StartAsync(new() { ["OrleansSse:Auth:PublisherKeys:0"] = TestSilo.PublisherKey }))
+        {
+            Assert.Single(silo.Logs.Entries, e => e.Id.Id == 505 && e.Message.Contains("MaxGroupsPerConnect", StringComparison.Ordinal));
+        }
+
+        await using var closed = await TestSilo.StartAsync(new()
+        {
+            ["OrleansSse:Auth:PublisherKeys:0"] = TestSilo.PublisherKey,
+            ["OrleansSse:Limits:MaxGroupsPerConnect"] = "0",
+        });
+        Assert.Contains(closed.Logs.Entries, e => e.Id.Id == 501);
+        Assert.DoesNotContain(closed.Logs.Entries, e => e.Id.Id == 505);
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansSse.Silo.Options;
 
 namespace OrleansSse.Silo.Security;
 
@@ -6,6 +7,7 @@ namespace OrleansSse.Silo.Security;
 internal sealed class SecurityStartupLog(
     IOptions<AuthOptions> auth,
     IOptions<CorsOptions> cors,
+    IOptions<LimitOptions> limits,
     ILogger<SecurityStartupLog> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -24,6 +26,10 @@ internal sealed class SecurityStartupLog(
         if (!a.SubscribersRequireToken)
         {
             SecurityLog.SubscribingOpen(logger);
+            if (a.PublishersRequireKey && limits.Value.MaxGroupsPerConnect > 0)
+            {
+                SecurityLog.GroupsOpenToSubscribers(logger);
+            }
         }
         else if (a.AllowTokenInQuery)
         {
