@@ -96,6 +96,14 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
             return current;
         }, cancellationToken);
 
+    // Granularity of the position checkpoints (publish.lua, history.lua): a cursor up to this much
+    // younger than the meta-expiry horizon may be reported not recovered although nothing was lost.
+    private static readonly TimeSpan CheckpointBucket = TimeSpan.FromHours(1);
+
+    // How long a stream's meta key (what it was trimmed through) outlives its newest event.
+    private long MetaExpiryMilliseconds =>
+        (long)(_retention.MaxAge + _options.StreamExpiryMargin + _options.TrimmedMarkerLifetime).TotalMilliseconds;
+
     /// <inheritdoc />
     public Task<PublishReceipt> PublishAsync(SseTarget target, string eventName, string data, CancellationToken cancellationToken = default) =>
         PublishAsync(target, eventName, data, coalesceKey: null, cancellationToken);
@@ -108,7 +116,7 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         var maxAge = (long)_retention.MaxAge.TotalMilliseconds;
         // No idempotency marker is needed: StackExchange.Redis fails a command that was in flight
         // when its connection dropped and never sends it again (RedisPublishAtMostOnceTests).
-        RedisKey[] keys = [_keys.Epoch, _keys.Sequence, _keys.Stream(target), _keys.StreamMeta(target)];
+        RedisKey[] keys = [_keys.Epoch, _keys.Sequence, _keys.Stream(target), _keys.StreamMeta(target), _keys.Checkpoints];
         RedisValue[] args =
         [
             EpochGenerator.NewEpoch(),
@@ -121,9 +129,10 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
             _retention.MaxEventsPerStream,
             maxAge,
             maxAge + (long)_options.StreamExpiryMargin.TotalMilliseconds,
-            maxAge + (long)(_options.StreamExpiryMargin + _options.TrimmedMarkerLifetime).TotalMilliseconds,
+            MetaExpiryMilliseconds,
             64,
             coalesceKey ?? "",
+            (long)CheckpointBucket.TotalMilliseconds,
         ];
         return _connection.RunAsync("publish", async redis =>
         {
@@ -239,13 +248,14 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(joinedAt);
         var distinct = targets.Distinct().ToArray();
-        var keys = new RedisKey[2 + (2 * distinct.Length)];
+        var keys = new RedisKey[3 + (2 * distinct.Length)];
         keys[0] = _keys.Epoch;
         keys[1] = _keys.Sequence;
+        keys[2] = _keys.Checkpoints;
         for (var i = 0; i < distinct.Length; i++)
         {
-            keys[2 + (2 * i)] = _keys.Stream(distinct[i]);
-            keys[3 + (2 * i)] = _keys.StreamMeta(distinct[i]);
+            keys[3 + (2 * i)] = _keys.Stream(distinct[i]);
+            keys[4 + (2 * i)] = _keys.StreamMeta(distinct[i]);
         }
 
         RedisValue[] args =
@@ -255,6 +265,8 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
             _time.GetUtcNow().ToUnixTimeMilliseconds(),
             (long)_retention.MaxAge.TotalMilliseconds,
             _retention.MaxReplayEvents,
+            (long)CheckpointBucket.TotalMilliseconds,
+            MetaExpiryMilliseconds,
             .. distinct.Select(t => (RedisValue)joinedAt.GetValueOrDefault(t)),
         ];
         return _connection.RunAsync("history", async redis =>

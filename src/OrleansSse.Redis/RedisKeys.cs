@@ -13,7 +13,9 @@ namespace OrleansSse.Redis;
 /// (history, entry id <c>{position}-0</c>), <c>meta:{target}</c> (hash: trimmed-through and last
 /// position of that stream), <c>members:{group}</c> and <c>groups:{client}</c> (sets),
 /// <c>joined:{client}</c> (hash: group → join position; added after the first release, so a
-/// membership without an entry there reads as joined at 0, i.e. every retained event counts).
+/// membership without an entry there reads as joined at 0, i.e. every retained event counts),
+/// <c>checkpoints</c> (hash: hourly bucket → first position in it; tells how old a cursor is once
+/// the meta keys that recorded its losses have expired).
 /// Channels: <c>ch:{target}</c> (live messages, <see cref="RedisProtocol"/>) and <c>probe:{id}</c>.
 /// A target is <c>client:{id}</c>, <c>group:{name}</c> or <c>all</c>.
 /// </remarks>
@@ -42,6 +44,9 @@ internal sealed class RedisKeys
 
     /// <summary>A target's stream bookkeeping: <c>trimmed</c> (highest trimmed position) and <c>last</c>.</summary>
     public RedisKey StreamMeta(SseTarget target) => _root + "meta:" + Name(target);
+
+    /// <summary>Position checkpoints: hourly time bucket → the first position taken in it.</summary>
+    public RedisKey Checkpoints => _root + "checkpoints";
 
     /// <summary>A group's members.</summary>
     public RedisKey GroupMembers(string group) => _root + "members:" + group;

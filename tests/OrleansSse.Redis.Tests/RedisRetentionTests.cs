@@ -73,6 +73,42 @@ public sealed class RedisRetentionTests(RedisServerFixture redis) : IClassFixtur
     }
 
     [Fact]
+    public async Task CursorOlderThanExpiredMetaKeysIsStillNotRecovered()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var options = redis.CreateOptions();
+        await using var backplane = new RedisBackplane(options, time: clock);
+        var start = await backplane.GetCurrentAsync();
+        await backplane.PublishAsync(SseTarget.Client("away"), "n", "lost");
+
+        // A day and more later, Redis has expired the stream and then its meta key as well.
+        clock.Advance(options.Retention.MaxAge + options.StreamExpiryMargin + options.TrimmedMarkerLifetime + TimeSpan.FromHours(2));
+        Assert.Equal(":2", redis.Send($"DEL {{{options.KeyPrefix}}}:stream:client:away {{{options.KeyPrefix}}}:meta:client:away"));
+        await backplane.PublishAsync(SseTarget.All, "n", "today");
+        var today = await backplane.GetCurrentAsync();
+
+        Assert.False((await backplane.ReadHistoryAsync([SseTarget.Client("away")], start)).Recovered);
+        Assert.True((await backplane.ReadHistoryAsync([SseTarget.Client("away")], today)).Recovered);
+    }
+
+    [Fact]
+    public async Task CheckpointsKeepOnlyTheHoursBackToTheMetaExpiryHorizon()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var options = redis.CreateOptions();
+        await using var backplane = new RedisBackplane(options, time: clock);
+        for (var hour = 0; hour < 60; hour++)
+        {
+            await backplane.PublishAsync(SseTarget.All, "n", "x");
+            clock.Advance(TimeSpan.FromHours(1));
+        }
+
+        // The default horizon (10 min + 1 min + 1 day) spans 26 hourly buckets, plus the one before it.
+        var held = int.Parse(redis.Send($"HLEN {{{options.KeyPrefix}}}:checkpoints").TrimStart(':'), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(held, 25, 27);
+    }
+
+    [Fact]
     public async Task StreamsAndMarkersExpireButMembershipDoesNot()
     {
         var options = redis.CreateOptions();

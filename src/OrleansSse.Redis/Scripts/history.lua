@@ -1,9 +1,9 @@
 -- Reads the retained events of several targets strictly after a cursor. Read-only.
--- KEYS: 1 epoch, 2 sequence, then per target: stream, stream meta
+-- KEYS: 1 epoch, 2 sequence, 3 checkpoints (see publish.lua), then per target: stream, stream meta
 -- ARGV: 1 cursor epoch, 2 cursor position, 3 now (unix ms), 4 max age (ms), 5 max replay events
 --       (each stream yields at most its newest max + 1 entries; more than max means not recovered),
---       then per target (optional): the position its history starts after for this reader (a
---       group's join position), when later than the cursor
+--       6 checkpoint bucket (ms), 7 meta expiry (ms), then per target (optional): the position its
+--       history starts after for this reader (a group's join position), when later than the cursor
 
 -- Returns: { 0 } when the epoch differs (or none exists), else
 --          { 1, recovered (0/1), then per event: target index (1-based), position, name, data,
@@ -16,15 +16,44 @@ local after = tonumber(ARGV[2])
 local seq = tonumber(redis.call('GET', KEYS[2]) or '0')
 local recovered = after <= seq
 local min_ts = tonumber(ARGV[3]) - tonumber(ARGV[4])
+
+-- Meta keys (what an expired stream was trimmed through) expire too, after 'meta expiry'. A cursor
+-- older than that horizon may have lost events nothing records any more: it is not recovered.
+-- 'forgotten' is the first position taken after the horizon (the first checkpoint of a later
+-- bucket, else the current position), once the checkpoints reach back past the horizon (before
+-- that, e.g. just after an upgrade, no meta key has expired unseen).
+local bucket_ms = tonumber(ARGV[6])
+local horizon_bucket = math.floor((tonumber(ARGV[3]) - tonumber(ARGV[7])) / bucket_ms)
+local checkpoints = redis.call('HGETALL', KEYS[3])
+local reaches_back = false
+local forgotten = nil
+for i = 1, #checkpoints, 2 do
+  local b = tonumber(checkpoints[i])
+  local p = tonumber(checkpoints[i + 1])
+  if b <= horizon_bucket then
+    reaches_back = true
+  elseif forgotten == nil or p < forgotten then
+    forgotten = p
+  end
+end
+if not reaches_back then
+  forgotten = 0
+elseif forgotten == nil then
+  forgotten = seq
+end
+
 local out = { 1, 0 }
 local target = 0
-for i = 3, #KEYS, 2 do
+for i = 4, #KEYS, 2 do
   target = target + 1
   local stream = KEYS[i]
   local from = after
-  local joined = tonumber(ARGV[5 + target] or '0')
+  local joined = tonumber(ARGV[7 + target] or '0')
   if joined > from then
     from = joined
+  end
+  if from < forgotten then
+    recovered = false
   end
   local trimmed = tonumber(redis.call('HGET', KEYS[i + 1], 'trimmed') or '0')
   if redis.call('EXISTS', stream) == 0 then

@@ -1,9 +1,10 @@
 -- Publishes one event: next position, append to the target's stream, trim, publish live.
--- KEYS: 1 epoch, 2 sequence, 3 target stream, 4 target stream meta (hash: trimmed, last)
+-- KEYS: 1 epoch, 2 sequence, 3 target stream, 4 target stream meta (hash: trimmed, last),
+--       5 checkpoints (hash: time bucket -> first position taken in it)
 -- ARGV: 1 new epoch (used only when none exists), 2 target channel, 3 target kind,
 --       4 target key, 5 event name, 6 data, 7 now (unix ms), 8 max events per stream,
 --       9 max age (ms), 10 stream expiry (ms), 11 meta expiry (ms), 12 age-trim batch size,
---       13 coalesce key (empty: none; stored as field 'k' only when set)
+--       13 coalesce key (empty: none; stored as field 'k' only when set), 14 checkpoint bucket (ms)
 -- Returns: { epoch, position, receivers }
 local epoch = ensure_epoch(KEYS[1], ARGV[1])
 local pos = redis.call('INCR', KEYS[2])
@@ -48,6 +49,28 @@ end
 redis.call('HSET', KEYS[4], 'last', pos)
 redis.call('PEXPIRE', stream, tonumber(ARGV[10]))
 redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[11]))
+
+-- The first position of each time bucket, so history.lua can still tell a cursor is older than the
+-- meta keys that expired (see there). Buckets wholly older than that horizon are dropped, all but
+-- the newest of them, which proves the checkpoints reach back that far.
+local bucket_ms = tonumber(ARGV[14])
+if redis.call('HSETNX', KEYS[5], string.format('%d', math.floor(now / bucket_ms)), pos) == 1 then
+  local horizon_bucket = math.floor((now - tonumber(ARGV[11])) / bucket_ms)
+  local buckets = redis.call('HKEYS', KEYS[5])
+  local keep = nil
+  for i = 1, #buckets do
+    local b = tonumber(buckets[i])
+    if b <= horizon_bucket and (keep == nil or b > keep) then
+      keep = b
+    end
+  end
+  for i = 1, #buckets do
+    local b = tonumber(buckets[i])
+    if b <= horizon_bucket and b ~= keep then
+      redis.call('HDEL', KEYS[5], buckets[i])
+    end
+  end
+end
 
 local receivers = redis.call('PUBLISH', ARGV[2], wire(0, pos, epoch, ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[13]))
 return { epoch, pos, receivers }

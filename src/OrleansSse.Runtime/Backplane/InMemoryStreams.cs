@@ -6,7 +6,9 @@ namespace OrleansSse.Backplane;
 /// resume could replay, so it is dropped as a whole, and only its trimmed-through position is kept
 /// (<see cref="MarkerLifetime"/>) so that an older cursor still resumes with
 /// <c>"recovered": false</c>. Without it, every client id that ever received an event would keep
-/// its stream for the life of the process. Not thread-safe: the owner locks.
+/// its stream for the life of the process. Once a marker is dropped too, every cursor older than
+/// what it marked resumes not recovered (<see cref="ForgottenThrough"/>): the loss it recorded can
+/// no longer be told apart from a target that never had events. Not thread-safe: the owner locks.
 /// </summary>
 /// <remarks>
 /// Streams are kept in least-recently-appended order and markers in the order they were made, so
@@ -28,6 +30,9 @@ internal sealed class InMemoryStreams(RetentionOptions retention)
     /// <summary>Trimmed-through markers of dropped streams held (for tests and diagnostics).</summary>
     public int MarkerCount => _markers.Count;
 
+    /// <summary>The highest position a dropped marker recorded: no cursor before it is recovered.</summary>
+    public long ForgottenThrough { get; private set; }
+
     /// <summary>Appends to <paramref name="message"/>'s target's stream, creating it (after an expired one: with its marker) when needed.</summary>
     public void Append(BackplaneMessage message, DateTimeOffset now)
     {
@@ -48,18 +53,20 @@ internal sealed class InMemoryStreams(RetentionOptions retention)
 
     /// <summary>
     /// The retained events of <paramref name="target"/> after <paramref name="from"/>, into
-    /// <paramref name="into"/>; false when some event after <paramref name="from"/> is no longer held.
+    /// <paramref name="into"/>; false when some event after <paramref name="from"/> is no longer held,
+    /// or may have been (<paramref name="from"/> is before <see cref="ForgottenThrough"/>).
     /// </summary>
     public bool CopyAfter(SseTarget target, long from, DateTimeOffset now, List<BackplaneMessage> into)
     {
+        var known = from >= ForgottenThrough;
         if (_streams.TryGetValue(target, out var stream))
         {
             stream.Trim(now, retention);
             stream.CopyAfter(from, into);
-            return stream.TrimmedThrough <= from;
+            return known && stream.TrimmedThrough <= from;
         }
 
-        return !_markers.TryGetValue(target, out var trimmed) || trimmed <= from;
+        return known && (!_markers.TryGetValue(target, out var trimmed) || trimmed <= from);
     }
 
     /// <summary>Drops the streams whose newest event is older than the maximum age, and the markers older than <see cref="MarkerLifetime"/>.</summary>
@@ -84,6 +91,7 @@ internal sealed class InMemoryStreams(RetentionOptions retention)
             if (_markers.TryGetValue(marker.Target, out var trimmed) && trimmed == marker.TrimmedThrough)
             {
                 _markers.Remove(marker.Target);
+                ForgottenThrough = Math.Max(ForgottenThrough, trimmed);
             }
         }
     }

@@ -119,5 +119,31 @@ public sealed class InMemoryBackplaneExpiryTests
         Assert.False(history.Recovered);
     }
 
+    [Fact]
+    public async Task CursorOlderThanAForgottenMarkerIsStillNotRecovered()
+    {
+        var backplane = NewBackplane();
+        var client = SseTarget.Client("away");
+        var before = await backplane.GetCurrentAsync();
+        await backplane.PublishAsync(client, "message", "lost");
+        var afterLost = await backplane.GetCurrentAsync();
+        _clock.Advance(MaxAge + TimeSpan.FromSeconds(1));
+        await backplane.PublishAsync(SseTarget.All, "message", "sweep: the stream goes, its marker stays");
+        _clock.Advance(InMemoryStreams.MarkerLifetime + TimeSpan.FromSeconds(1));
+        await backplane.PublishAsync(SseTarget.All, "message", "sweep: the marker goes");
+        Assert.Equal((1, 0), backplane.Retained);
+
+        var older = await backplane.ReadHistoryAsync([client], before);
+        var newer = await backplane.ReadHistoryAsync([client], afterLost);
+        Assert.False(older.Recovered);
+        Assert.True(newer.Recovered);
+
+        // A stream made for the target afterwards knows nothing of the loss; the cursor still tells.
+        await backplane.PublishAsync(client, "message", "back");
+        var olderAgain = await backplane.ReadHistoryAsync([client], before);
+        Assert.False(olderAgain.Recovered);
+        Assert.Equal(["back"], olderAgain.Events.Select(e => e.Data));
+    }
+
     private InMemoryBackplane NewBackplane() => new(new RetentionOptions { MaxAge = MaxAge }, _clock);
 }
