@@ -267,19 +267,20 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
             _retention.MaxReplayEvents,
             (long)CheckpointBucket.TotalMilliseconds,
             MetaExpiryMilliseconds,
+            _retention.MaxReplayBytes,
             .. distinct.Select(t => (RedisValue)joinedAt.GetValueOrDefault(t)),
         ];
         return _connection.RunAsync("history", async redis =>
         {
             var result = (RedisResult[])(await _scripts.History.EvaluateAsync(redis.GetDatabase(), keys, args).ConfigureAwait(false))!;
-            return ToHistory(result, distinct, after.Epoch!, _retention.MaxReplayEvents);
+            return ToHistory(result, distinct, after.Epoch!, _retention);
         }, cancellationToken);
     }
 
     /// <summary>Closes the connection. Subscriptions end with it.</summary>
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 
-    private static HistoryResult ToHistory(RedisResult[] result, SseTarget[] targets, string epoch, int maxEvents)
+    private static HistoryResult ToHistory(RedisResult[] result, SseTarget[] targets, string epoch, RetentionOptions retention)
     {
         if ((long)result[0] == 0)
         {
@@ -305,15 +306,7 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
             }
         }
 
-        var recovered = (long)result[1] == 1;
-        var excess = deduped.Count - maxEvents;
-        if (excess > 0)
-        {
-            deduped.RemoveRange(0, excess);
-            recovered = false;
-        }
-
-        return new HistoryResult(recovered, deduped);
+        return HistoryResult.WithinReplayBounds((long)result[1] == 1, deduped, retention);
     }
 
     private Task<long> ChangeMembershipAsync(string operation, RedisScript script, string group, string clientId, CancellationToken cancellationToken)

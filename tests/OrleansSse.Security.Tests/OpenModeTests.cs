@@ -50,7 +50,7 @@ public sealed class OpenModeTests
     {
         await using (var silo = await TestSilo.StartAsync(new() { ["OrleansSse:Auth:PublisherKeys:0"] = TestSilo.PublisherKey }))
         {
-            Assert.Single(silo.Logs.Entries, e => e.Id.Id == 505 && e.Message.Contains("MaxGroupsPerConnect", StringComparison.Ordinal));
+            Assert.Single(silo.Logs.Entries, e => e.Id.Id == 506 && e.Message.Contains("MaxGroupsPerConnect", StringComparison.Ordinal));
         }
 
         await using var closed = await TestSilo.StartAsync(new()
@@ -59,6 +59,6 @@ public sealed class OpenModeTests
             ["OrleansSse:Limits:MaxGroupsPerConnect"] = "0",
         });
         Assert.Contains(closed.Logs.Entries, e => e.Id.Id == 501);
-        Assert.DoesNotContain(closed.Logs.Entries, e => e.Id.Id == 505);
+        Assert.DoesNotContain(closed.Logs.Entries, e => e.Id.Id == 506);
     }
 }

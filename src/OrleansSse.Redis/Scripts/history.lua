@@ -2,8 +2,10 @@
 -- KEYS: 1 epoch, 2 sequence, 3 checkpoints (see publish.lua), then per target: stream, stream meta
 -- ARGV: 1 cursor epoch, 2 cursor position, 3 now (unix ms), 4 max age (ms), 5 max replay events
 --       (each stream yields at most its newest max + 1 entries; more than max means not recovered),
---       6 checkpoint bucket (ms), 7 meta expiry (ms), then per target (optional): the position its
---       history starts after for this reader (a group's join position), when later than the cursor
+--       6 checkpoint bucket (ms), 7 meta expiry (ms), 8 max replay bytes (each stream yields its
+--       newest entries up to that many bytes of names and data; more means not recovered), then per
+--       target (optional): the position its history starts after for this reader (a group's join
+--       position), when later than the cursor
 
 -- Returns: { 0 } when the epoch differs (or none exists), else
 --          { 1, recovered (0/1), then per event: target index (1-based), position, name, data,
@@ -42,13 +44,14 @@ elseif forgotten == nil then
   forgotten = seq
 end
 
+local max_bytes = tonumber(ARGV[8])
 local out = { 1, 0 }
 local target = 0
 for i = 4, #KEYS, 2 do
   target = target + 1
   local stream = KEYS[i]
   local from = after
-  local joined = tonumber(ARGV[7 + target] or '0')
+  local joined = tonumber(ARGV[8 + target] or '0')
   if joined > from then
     from = joined
   end
@@ -68,7 +71,8 @@ for i = 4, #KEYS, 2 do
     if #entries > max then
       recovered = false
     end
-    for j = #entries, 1, -1 do
+    local bytes = 0
+    for j = 1, #entries do
       local pos = entry_position(entries[j][1])
       local fields = entries[j][2]
       local ts = tonumber(entry_field(fields, 't') or '0')
@@ -78,10 +82,18 @@ for i = 4, #KEYS, 2 do
           trimmed = pos
         end
       else
+        local name = entry_field(fields, 'n') or ''
+        local data = entry_field(fields, 'd') or ''
+        bytes = bytes + #name + #data
+        if bytes > max_bytes then
+          -- The newest entries fill the replay budget; the older ones are left out.
+          recovered = false
+          break
+        end
         out[#out + 1] = target
         out[#out + 1] = pos
-        out[#out + 1] = entry_field(fields, 'n') or ''
-        out[#out + 1] = entry_field(fields, 'd') or ''
+        out[#out + 1] = name
+        out[#out + 1] = data
         out[#out + 1] = entry_field(fields, 'k') or ''
       end
     end

@@ -203,14 +203,7 @@ public sealed class InMemoryBackplane : ISseBackplane
             }
 
             events.Sort(static (a, b) => a.Position.CompareTo(b.Position));
-            var excess = events.Count - _retention.MaxReplayEvents;
-            if (excess > 0)
-            {
-                events.RemoveRange(0, excess);
-                recovered = false;
-            }
-
-            return Task.FromResult(new HistoryResult(recovered, events));
+            return Task.FromResult(HistoryResult.WithinReplayBounds(recovered, events, _retention));
         }
     }
 

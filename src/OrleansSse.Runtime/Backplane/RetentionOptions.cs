@@ -15,4 +15,11 @@ public sealed class RetentionOptions
     /// cause. Default 10000.
     /// </summary>
     public int MaxReplayEvents { get; set; } = 10_000;
+
+    /// <summary>
+    /// Most bytes one resume replays (UTF-8 of event names and data, across the client, its groups
+    /// and broadcast). Past it the newest are replayed and the resume is not recovered. Bounds the
+    /// memory one reconnect takes in its connection's queue. Default 8 MiB.
+    /// </summary>
+    public long MaxReplayBytes { get; set; } = 8L * 1024 * 1024;
 }

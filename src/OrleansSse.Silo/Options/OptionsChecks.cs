@@ -38,6 +38,7 @@ internal static class OptionsChecks
             .Validate(o => o.MaxEventsPerStream >= 1, Message("Retention:MaxEventsPerStream", "must be at least 1"))
             .Validate(o => o.MaxAge > TimeSpan.Zero, Message("Retention:MaxAge", "must be longer than zero"))
             .Validate(o => o.MaxReplayEvents >= 1, Message("Retention:MaxReplayEvents", "must be at least 1"))
+            .Validate(o => o.MaxReplayBytes >= 1, Message("Retention:MaxReplayBytes", "must be at least 1"))
             .ValidateOnStart();
         services.AddOptions<LimitOptions>().BindChecked(silo.GetSection("Limits"))
             .Validate(o => o.MaxConnections >= 1 && o.MaxConnectionsPerIp >= 1 && o.MaxConnectionsPerClient >= 1,

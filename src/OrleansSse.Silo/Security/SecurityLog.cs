@@ -18,7 +18,7 @@ internal static partial class SecurityLog
         Message = "Security: {PublisherKeys} publisher key(s), {SigningKeys} subscriber signing key(s), CORS origins: {Origins}")]
     public static partial void Configured(ILogger logger, int publisherKeys, int signingKeys, string origins);
 
-    [LoggerMessage(EventId = 505, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 506, Level = LogLevel.Warning,
         Message = "Publishers need a key but subscribers do not: anyone who can reach this silo can connect as any client id with groups= and so add it to groups (up to Limits:MaxGroupsPerClient) that only key holders could otherwise change. Configure a subscriber signing key, or set Limits:MaxGroupsPerConnect to 0.")]
     public static partial void GroupsOpenToSubscribers(ILogger logger);
 

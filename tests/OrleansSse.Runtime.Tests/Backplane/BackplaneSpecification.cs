@@ -317,6 +317,28 @@ public abstract class BackplaneSpecification : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HistoryBeyondMaxReplayBytesReplaysTheNewestAndIsNotRecovered()
+    {
+        // Each event below is 1 byte of name + 100 bytes of data: 3 fit in 320 bytes, 4 do not.
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions { MaxReplayBytes = 320 });
+        var client = SseTarget.Client(Unique("c"));
+        var group = SseTarget.Group(Unique("g"));
+        var start = await silos[0].GetCurrentAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await silos[i % 2].PublishAsync(i % 2 == 0 ? client : group, "m", $"e{i}".PadRight(100, '.'));
+        }
+
+        var tooMuch = await silos[1].ReadHistoryAsync([client, group], start);
+        Assert.False(tooMuch.Recovered);
+        Assert.Equal(["e2", "e3", "e4"], tooMuch.Events.Select(e => e.Data.TrimEnd('.')));
+
+        var justEnough = await silos[1].ReadHistoryAsync([client, group], tooMuch.Events[0].Cursor with { Position = tooMuch.Events[0].Position - 1 });
+        Assert.True(justEnough.Recovered);
+        Assert.Equal(3, justEnough.Events.Count);
+    }
+
+    [Fact]
     public async Task HistoryOlderThanMaxAgeIsNotRecovered()
     {
         var maxAge = TimeSpan.FromMilliseconds(300);
