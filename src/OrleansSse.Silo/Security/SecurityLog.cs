@@ -25,4 +25,8 @@ internal static partial class SecurityLog
     [LoggerMessage(EventId = 504, Level = LogLevel.Information,
         Message = "Subscriber token refused (401): {Reason}{Detail}")]
     public static partial void TokenRefused(ILogger logger, string reason, string detail);
+
+    [LoggerMessage(EventId = 505, Level = LogLevel.Information,
+        Message = "Subscriber token cookie refused (403): {Reason}")]
+    public static partial void CookieTokenRefused(ILogger logger, string reason);
 }

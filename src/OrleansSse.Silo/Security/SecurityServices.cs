@@ -21,6 +21,7 @@ internal static class SecurityServices
         services.TryAddSingleton<PublisherKeyRing>();
         services.TryAddSingleton<PublishRateLimiter>();
         services.TryAddSingleton<SubscriberTokenValidator>();
+        services.TryAddSingleton<CookieTokenOrigin>();
         services.TryAddSingleton<GroupQuota>();
         services.TryAddSingleton<SubscriberGate>();
         services.AddHostedService<SecurityStartupLog>();

@@ -8,12 +8,15 @@ namespace OrleansSse.Silo.Security;
 /// Decides who may open <c>GET /api/sse</c> as which client. With a signing key configured the
 /// request needs a subscriber token (from <c>Authorization: Bearer</c>, the token cookie, or —
 /// only when allowed — the <c>access_token</c> query parameter): missing or invalid → 401;
-/// a <c>client_id</c> other than the token's <c>sub</c>, or a group outside its <c>groups</c> → 403.
+/// a <c>client_id</c> other than the token's <c>sub</c>, or a group outside its <c>groups</c> → 403;
+/// a token from the cookie on a request from a foreign origin (<see cref="CookieTokenOrigin"/>) → 403
+/// before the token is read.
 /// Without <c>client_id</c> the token's <c>sub</c> is used (open mode: a generated id). Then the
 /// group quota applies (409), and the deadline is the earlier of <c>exp</c> and the maximum lifetime.
 /// </summary>
 internal sealed class SubscriberGate(
     SubscriberTokenValidator validator,
+    CookieTokenOrigin cookieOrigin,
     GroupQuota quota,
     IOptions<AuthOptions> auth,
     IOptions<LimitOptions> limits,
@@ -28,9 +31,17 @@ internal sealed class SubscriberGate(
 
         if (validator.Required)
         {
-            if (ReadToken(context) is not { } token)
+            var (token, fromCookie) = ReadToken(context);
+            if (token is null)
             {
                 return Refuse(Unauthorized(context, MissingTokenDetail(context), error: null));
+            }
+
+            // Browsers send cookies with cross-site requests: the cookie counts only from trusted origins.
+            if (fromCookie && cookieOrigin.Refusal(context.Request) is { } crossSite)
+            {
+                return Refuse(Problems.Forbidden(
+                    $"The subscriber token came from the '{auth.Value.TokenCookieName}' cookie, and {crossSite}: browsers send that cookie from any site, so it counts only on requests from this silo's own origin or one listed in {CorsOptions.Section}:AllowedOrigins; other callers send the token in the Authorization header."));
             }
 
             var (validated, refusal) = await validator.ValidateAsync(token);
@@ -83,24 +94,25 @@ internal sealed class SubscriberGate(
             ? $"A subscriber token is required; this silo does not accept it in the '{SubscriberTokenFormat.QueryParameter}' query parameter (use the Authorization header or the '{auth.Value.TokenCookieName}' cookie)."
             : $"A subscriber token is required: 'Authorization: Bearer <token>' or the '{auth.Value.TokenCookieName}' cookie.";
 
-    private string? ReadToken(HttpContext context)
+    // The token and whether it came from the cookie (the one source a browser attaches by itself).
+    private (string? Token, bool FromCookie) ReadToken(HttpContext context)
     {
         var request = context.Request;
         if (BearerToken.TryRead(request, out var header))
         {
-            return header;
+            return (header, false);
         }
 
         if (request.Cookies.TryGetValue(auth.Value.TokenCookieName, out var cookie) && cookie.Length > 0)
         {
-            return cookie;
+            return (cookie, true);
         }
 
         if (auth.Value.AllowTokenInQuery && request.Query[SubscriberTokenFormat.QueryParameter].ToString() is { Length: > 0 } query)
         {
-            return query;
+            return (query, false);
         }
 
-        return null;
+        return (null, false);
     }
 }

@@ -14,7 +14,8 @@ namespace OrleansSse.Silo.Security;
 /// other reasons are only reported for a token one of the keys signed.
 /// A refused token is logged at Information with the reason (expired, bad signature, issuer
 /// mismatch, …; never the token), one line per refused request, as ASP.NET Core's JWT bearer
-/// handler does: raise the level of this class's category to silence it.
+/// handler does: raise the level of this class's category to silence it (that also silences
+/// <see cref="CookieTokenOrigin"/>'s refusals, logged in the same category).
 /// </summary>
 internal sealed class SubscriberTokenValidator
 {
