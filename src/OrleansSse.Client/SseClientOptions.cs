@@ -26,8 +26,9 @@ public sealed class SseClientOptions
     public string KeyPrefix { get; set; } = "orleanssse";
 
     /// <summary>
-    /// Redis mode: the history bounds applied when this client publishes; must equal the silos'
-    /// <c>OrleansSse:Retention</c>, or streams this client writes to are trimmed differently.
+    /// Redis mode: the history bounds applied when this client publishes, and the membership
+    /// lifetime of the groups it joins clients to; must equal the silos' <c>OrleansSse:Retention</c>,
+    /// or streams this client writes to are trimmed differently and its joins lapse at another time.
     /// </summary>
     public RetentionOptions Retention { get; set; } = new();
 

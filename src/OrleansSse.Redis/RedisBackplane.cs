@@ -9,7 +9,7 @@ namespace OrleansSse.Redis;
 /// <summary>
 /// The cluster backplane: every silo (and every client service) connected to one Redis shares one
 /// position sequence (<c>INCR</c>), one bounded stream per target (history), group membership
-/// (sets) and live delivery (pub/sub). Each write is one Lua script, so positions, history order
+/// (sorted sets scored by each membership's deadline) and live delivery (pub/sub). Each write is one Lua script, so positions, history order
 /// and publish order agree.
 /// </summary>
 /// <remarks>
@@ -20,14 +20,15 @@ namespace OrleansSse.Redis;
 /// break ordering. When Redis loses its data, a new epoch starts and older cursors resume with
 /// <c>recovered: false</c>; when it lost only its last writes (its counter went back), the first
 /// process that saw a lost position and reconnects starts a new epoch (<see cref="SequenceGuard"/>)
-/// before any of its operations run. Age-based trimming uses this process's clock; silos' clocks should agree.
+/// before any of its operations run. Age-based trimming and membership deadlines use this process's
+/// clock (the <see cref="TimeProvider"/> given); silos' clocks should agree.
 /// Every operation is bounded by <see cref="RedisBackplaneOptions.OperationTimeout"/> (or a longer
 /// <c>syncTimeout</c> / <c>responseTimeout</c> in the configuration string): when Redis
 /// is unreachable it fails at once; when Redis accepted the command but did not answer in time,
 /// the <see cref="BackplaneUnavailableException"/> cannot promise that nothing happened (a publish
 /// may still have been applied). Needs Redis 6.2 or later (<c>XTRIM MINID</c>, exclusive <c>XRANGE</c>).
 /// </remarks>
-public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
+public sealed partial class RedisBackplane : ISseBackplane, IAsyncDisposable
 {
     private readonly RedisBackplaneOptions _options;
     private readonly RetentionOptions _retention;
@@ -43,9 +44,9 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _retention = options.Retention ?? new RetentionOptions();
-        if (_retention.MaxEventsPerStream < 1 || _retention.MaxAge <= TimeSpan.Zero)
+        if (_retention.MaxEventsPerStream < 1 || _retention.MaxAge <= TimeSpan.Zero || _retention.MembershipLifetime < TimeSpan.Zero)
         {
-            throw new ArgumentException("Retention needs at least one event and a positive age.", nameof(options));
+            throw new ArgumentException("Retention needs at least one event, a positive age and a membership lifetime that is not negative.", nameof(options));
         }
 
         _keys = new RedisKeys(options.KeyPrefix);
@@ -140,56 +141,6 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
             var receipt = new PublishReceipt(new EventCursor((string)result[0]!, (long)result[1]), (long)result[2]);
             _connection.Observe(receipt.Cursor.Epoch, receipt.Cursor.Position);
             return receipt;
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<long> AddToGroupAsync(string group, string clientId, CancellationToken cancellationToken = default) =>
-        ChangeMembershipAsync("group-add", _scripts.GroupAdd, group, clientId, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<GroupJoinResult> AddToGroupsWithinLimitAsync(string clientId, IReadOnlyCollection<string> groups, int maxGroups, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(clientId);
-        ArgumentNullException.ThrowIfNull(groups);
-        var distinct = groups.Distinct(StringComparer.Ordinal).ToArray();
-        RedisKey[] keys = [_keys.Epoch, _keys.Sequence, _keys.ClientGroups(clientId), _keys.ClientJoins(clientId), .. distinct.Select(_keys.GroupMembers)];
-        RedisValue[] args = [EpochGenerator.NewEpoch(), (string)_keys.Channel(SseTarget.Client(clientId))!, clientId, Math.Max(maxGroups, 0), .. distinct.Select(static g => (RedisValue)g)];
-        return _connection.RunAsync("group-add-within-limit", async redis =>
-        {
-            var result = (RedisResult[])(await _scripts.GroupAddWithinLimit.EvaluateAsync(redis.GetDatabase(), keys, args).ConfigureAwait(false))!;
-            return new GroupJoinResult((long)result[0] == 1, (int)(long)result[1]);
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<long> RemoveFromGroupAsync(string group, string clientId, CancellationToken cancellationToken = default) =>
-        ChangeMembershipAsync("group-remove", _scripts.GroupRemove, group, clientId, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<string>> GetGroupMembersAsync(string group, CancellationToken cancellationToken = default) =>
-        ReadSetAsync("group-members", _keys.GroupMembers(group), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<string>> GetClientGroupsAsync(string clientId, CancellationToken cancellationToken = default) =>
-        ReadSetAsync("client-groups", _keys.ClientGroups(clientId), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<GroupMembership>> GetClientMembershipsAsync(string clientId, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(clientId);
-        return _connection.RunAsync<IReadOnlyList<GroupMembership>>("client-memberships", async redis =>
-        {
-            var result = (RedisResult[])(await _scripts.Memberships.EvaluateAsync(
-                redis.GetDatabase(), [_keys.ClientGroups(clientId), _keys.ClientJoins(clientId)]).ConfigureAwait(false))!;
-            var memberships = new GroupMembership[result.Length / 2];
-            for (var i = 0; i < memberships.Length; i++)
-            {
-                memberships[i] = new GroupMembership((string)result[2 * i]!, (long)result[(2 * i) + 1]);
-            }
-
-            Array.Sort(memberships, static (a, b) => string.CompareOrdinal(a.Group, b.Group));
-            return memberships;
         }, cancellationToken);
     }
 
@@ -308,27 +259,4 @@ public sealed class RedisBackplane : ISseBackplane, IAsyncDisposable
 
         return HistoryResult.WithinReplayBounds((long)result[1] == 1, deduped, retention);
     }
-
-    private Task<long> ChangeMembershipAsync(string operation, RedisScript script, string group, string clientId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(group);
-        ArgumentNullException.ThrowIfNull(clientId);
-        return _connection.RunAsync(operation, async redis =>
-        {
-            var result = await script.EvaluateAsync(
-                redis.GetDatabase(),
-                [_keys.Epoch, _keys.Sequence, _keys.GroupMembers(group), _keys.ClientGroups(clientId), _keys.ClientJoins(clientId)],
-                [EpochGenerator.NewEpoch(), (string)_keys.Channel(SseTarget.Client(clientId))!, group, clientId]).ConfigureAwait(false);
-            return (long)result;
-        }, cancellationToken);
-    }
-
-    private Task<IReadOnlyList<string>> ReadSetAsync(string operation, RedisKey key, CancellationToken cancellationToken) =>
-        _connection.RunAsync<IReadOnlyList<string>>(operation, async redis =>
-        {
-            var members = await redis.GetDatabase().SetMembersAsync(key).ConfigureAwait(false);
-            var names = members.Select(static m => (string)m!).ToArray();
-            Array.Sort(names, StringComparer.Ordinal);
-            return names;
-        }, cancellationToken);
 }

@@ -17,7 +17,7 @@ public sealed class RedisBackplaneOptions
     /// <summary>Prefix of every key and channel (used as a cluster hash tag). Default <c>orleanssse</c>.</summary>
     public string KeyPrefix { get; set; } = "orleanssse";
 
-    /// <summary>How much history each target keeps.</summary>
+    /// <summary>How much history each target keeps, and how long group memberships outlive their client's last connection.</summary>
     public RetentionOptions Retention { get; set; } = new();
 
     /// <summary>

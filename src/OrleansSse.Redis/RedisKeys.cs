@@ -11,11 +11,19 @@ namespace OrleansSse.Redis;
 /// <remarks>
 /// Keys: <c>epoch</c> (string), <c>seq</c> (the one position counter), <c>stream:{target}</c>
 /// (history, entry id <c>{position}-0</c>), <c>meta:{target}</c> (hash: trimmed-through and last
-/// position of that stream), <c>members:{group}</c> and <c>groups:{client}</c> (sets),
-/// <c>joined:{client}</c> (hash: group → join position; added after the first release, so a
-/// membership without an entry there reads as joined at 0, i.e. every retained event counts),
-/// <c>checkpoints</c> (hash: hourly bucket → first position in it; tells how old a cursor is once
-/// the meta keys that recorded its losses have expired).
+/// position of that stream), <c>members:{group}</c> (sorted set: client → deadline) and
+/// <c>groups:{client}</c> (sorted set: group → deadline), <c>joined:{client}</c> (hash: group →
+/// join position; added after the first release, so a membership without an entry there reads as
+/// joined at 0, i.e. every retained event counts). A membership's deadline (unix ms on the
+/// writer's clock, <c>+inf</c> when memberships never lapse) is its join or its client's last
+/// refresh plus <see cref="RetentionOptions.MembershipLifetime"/>; at or past it the membership has
+/// lapsed. The scripts remove lapsed entries from every membership key they touch and keep the key's
+/// <c>PEXPIRE</c> at its latest deadline (<c>joined:</c> with <c>groups:</c>), so the keys of a
+/// client that stays away expire. Releases before lapsing stored <c>members:</c> and
+/// <c>groups:</c> as plain sets: a script that meets one turns it into a sorted set in place, every
+/// entry with the deadline of a membership made then. <c>checkpoints</c> (hash: hourly bucket →
+/// first position in it) tells how old a cursor is once the meta keys that recorded its losses
+/// have expired.
 /// Channels: <c>ch:{target}</c> (live messages, <see cref="RedisProtocol"/>) and <c>probe:{id}</c>.
 /// A target is <c>client:{id}</c>, <c>group:{name}</c> or <c>all</c>.
 /// </remarks>

@@ -16,7 +16,10 @@ internal sealed class RedisScripts
         Current = new(common + Load("current"));
         History = new(common + Load("history"));
         CheckSequence = new(common + Load("check_sequence"));
-        Memberships = new(Load("memberships"));
+        Memberships = new(common + Load("memberships"));
+        GroupMembers = new(common + Load("group_members"));
+        ClientGroups = new(common + Load("client_groups"));
+        Refresh = new(common + Load("refresh"));
         Online = new(Load("online"));
     }
 
@@ -37,6 +40,12 @@ internal sealed class RedisScripts
     public RedisScript CheckSequence { get; }
 
     public RedisScript Memberships { get; }
+
+    public RedisScript GroupMembers { get; }
+
+    public RedisScript ClientGroups { get; }
+
+    public RedisScript Refresh { get; }
 
     public RedisScript Online { get; }
 

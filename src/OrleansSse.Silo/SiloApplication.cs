@@ -125,7 +125,7 @@ public static class SiloApplication
             }
         }
 
-        services.TryAddSingleton<ISseBackplane>(sp => new InMemoryBackplane(sp.GetRequiredService<IOptions<RetentionOptions>>().Value));
+        services.TryAddSingleton<ISseBackplane>(sp => new InMemoryBackplane(sp.GetRequiredService<IOptions<RetentionOptions>>().Value, sp.GetService<TimeProvider>()));
         // Every publish through the grains in this process is counted once (HTTP API, AI streaming, embedded callers).
         services.TryAddSingleton<ISseCluster>(sp => new SseCluster(sp.GetRequiredService<ISseBackplane>(), sp.GetRequiredService<SseMetrics>().EventPublished));
         services.TryAddSingleton<SseMetrics>();
@@ -133,6 +133,8 @@ public static class SiloApplication
         services.TryAddSingleton<ConnectionLimiter>();
         services.AddHostedService<HeartbeatService>();
         services.AddHostedService<ExpiryService>();
+        services.TryAddSingleton<MembershipRefresher>();
+        services.AddHostedService<MembershipRefreshService>();
         services.AddHostedService<DrainService>();
         services.AddSingleton<StreamDetachState>();
         services.AddHostedService<StreamDetachCheck>();

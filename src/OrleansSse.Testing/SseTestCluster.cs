@@ -35,7 +35,7 @@ public sealed class SseTestCluster : IAsyncDisposable
             var retention = new RetentionOptions();
             new ConfigurationBuilder().AddInMemoryCollection(options.Settings).Build()
                 .GetSection("OrleansSse:Retention").Bind(retention);
-            SharedBackplane = new InMemoryBackplane(retention);
+            SharedBackplane = new InMemoryBackplane(retention, options.Time);
             _client = new SseCluster(SharedBackplane);
         }
     }
@@ -95,6 +95,11 @@ public sealed class SseTestCluster : IAsyncDisposable
             var app = SiloApplication.Build(["--urls", "http://127.0.0.1:0"], builder =>
             {
                 builder.Configuration.AddInMemoryCollection(settings);
+                if (Options.Time is { } time)
+                {
+                    builder.Services.AddSingleton(time);
+                }
+
                 if (SharedBackplane is not null)
                 {
                     builder.Services.AddSingleton<ISseBackplane>(SharedBackplane);

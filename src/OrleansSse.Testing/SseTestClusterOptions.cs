@@ -20,6 +20,14 @@ public sealed class SseTestClusterOptions
     /// <summary>Runs on every silo's builder after the cluster's own settings (add services, replace options).</summary>
     public Action<WebApplicationBuilder>? Configure { get; set; }
 
+    /// <summary>
+    /// The clock of every silo (registered as their <see cref="System.TimeProvider"/>) and of the
+    /// shared in-memory backplane: a test clock moves retention, membership lapse, connection
+    /// deadlines and token expiry by hand. Timers still run in real time unless the clock makes them.
+    /// Default: the system clock.
+    /// </summary>
+    public TimeProvider? Time { get; set; }
+
     /// <summary>How long to wait for a connection's <c>connected</c> event and for a silo to stop. Default 10 s.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using OrleansSse.Backplane;
 using OrleansSse.Tests.Backplane;
 
@@ -11,13 +12,23 @@ namespace OrleansSse.Redis.Tests;
 public sealed class RedisBackplaneSpecification(RedisServerFixture redis) : BackplaneSpecification, IClassFixture<RedisServerFixture>
 {
     private readonly List<RedisBackplane> _backplanes = [];
+    private string? _prefix;
 
     /// <inheritdoc />
-    protected override async Task<ISseBackplane[]> CreateBackplanesAsync(int silos, RetentionOptions retention)
+    protected override async Task<ISseBackplane[]> CreateBackplanesAsync(int silos, RetentionOptions retention, TimeProvider? time = null)
     {
-        var backplanes = await redis.CreateBackplanesAsync(silos, retention);
+        _prefix = "test-" + Guid.NewGuid().ToString("N")[..12];
+        var backplanes = await redis.CreateBackplanesAsync(silos, retention, time, _prefix);
         _backplanes.AddRange(backplanes);
         return [.. backplanes];
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The keys that exist of the group's members, the client's groups and its join positions.</remarks>
+    protected override Task<int> MembershipStorageAsync(string group, string clientId)
+    {
+        var reply = redis.Send($"EXISTS {{{_prefix}}}:members:{group} {{{_prefix}}}:groups:{clientId} {{{_prefix}}}:joined:{clientId}");
+        return Task.FromResult(int.Parse(reply.TrimStart(':'), CultureInfo.InvariantCulture));
     }
 
     /// <inheritdoc />

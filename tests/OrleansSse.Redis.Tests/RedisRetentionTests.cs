@@ -109,7 +109,7 @@ public sealed class RedisRetentionTests(RedisServerFixture redis) : IClassFixtur
     }
 
     [Fact]
-    public async Task StreamsAndMarkersExpireButMembershipDoesNot()
+    public async Task StreamsMarkersAndMembershipsExpire()
     {
         var options = redis.CreateOptions();
         await using var backplane = new RedisBackplane(options);
@@ -118,7 +118,24 @@ public sealed class RedisRetentionTests(RedisServerFixture redis) : IClassFixtur
 
         Assert.NotEqual(":-1", redis.Send($"PTTL {{{options.KeyPrefix}}}:stream:client:ivy"));
         Assert.NotEqual(":-1", redis.Send($"PTTL {{{options.KeyPrefix}}}:meta:client:ivy"));
-        Assert.Equal(":-1", redis.Send($"PTTL {{{options.KeyPrefix}}}:members:g"));
+        foreach (var key in new[] { "members:g", "groups:ivy", "joined:ivy" })
+        {
+            var ttl = Ttl(options.KeyPrefix, key);
+            Assert.InRange(ttl, 1, (long)options.Retention.MembershipLifetime.TotalMilliseconds);
+        }
+    }
+
+    [Fact]
+    public async Task MembershipsDoNotExpireWhenTheirLifetimeIsZero()
+    {
+        var options = redis.CreateOptions(retention: new RetentionOptions { MembershipLifetime = TimeSpan.Zero });
+        await using var backplane = new RedisBackplane(options);
+        await backplane.AddToGroupAsync("g", "ivy");
+        await backplane.RefreshMembershipsAsync(["ivy"]);
+
+        Assert.Equal(-1, Ttl(options.KeyPrefix, "members:g"));
+        Assert.Equal(-1, Ttl(options.KeyPrefix, "groups:ivy"));
+        Assert.Equal(-1, Ttl(options.KeyPrefix, "joined:ivy"));
     }
 
     [Fact]
@@ -144,4 +161,7 @@ public sealed class RedisRetentionTests(RedisServerFixture redis) : IClassFixtur
         Assert.False(history.Recovered);
         Assert.Empty(history.Events);
     }
+
+    private long Ttl(string prefix, string key) =>
+        long.Parse(redis.Send($"PTTL {{{prefix}}}:{key}").TrimStart(':'), System.Globalization.CultureInfo.InvariantCulture);
 }

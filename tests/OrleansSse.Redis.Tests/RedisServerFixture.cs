@@ -37,10 +37,10 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
         OperationTimeout = TimeSpan.FromSeconds(2),
     };
 
-    /// <summary>Several backplanes ("silos") sharing one key prefix on this server, each connected.</summary>
-    public async Task<RedisBackplane[]> CreateBackplanesAsync(int silos, RetentionOptions? retention = null, TimeProvider? time = null)
+    /// <summary>Several backplanes ("silos") sharing one key prefix (<paramref name="prefix"/>, or one unique to the call) on this server, each connected.</summary>
+    public async Task<RedisBackplane[]> CreateBackplanesAsync(int silos, RetentionOptions? retention = null, TimeProvider? time = null, string? prefix = null)
     {
-        var prefix = "test-" + Guid.NewGuid().ToString("N")[..12];
+        prefix ??= "test-" + Guid.NewGuid().ToString("N")[..12];
         var backplanes = new RedisBackplane[silos];
         for (var i = 0; i < silos; i++)
         {

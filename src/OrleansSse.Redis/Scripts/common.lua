@@ -47,3 +47,85 @@ local function entry_field(fields, name)
   end
   return nil
 end
+
+-- Group memberships. members:{group} (client -> deadline) and groups:{client} (group -> deadline)
+-- are sorted sets scored by each membership's deadline: unix ms on the writer's clock, or '+inf'
+-- when memberships never lapse. A membership whose deadline is at or before now has lapsed. The
+-- scripts get now (ms) and the deadline of a join or refresh made now from the caller. Each
+-- script leaves every membership key it touched settled: lapsed entries removed, the key
+-- expiring (PEXPIRE) at its latest deadline (no expiry for '+inf'), an empty key deleted.
+
+local function ms(n)
+  return string.format('%d', n)
+end
+
+-- A key stored by a release before memberships lapsed is a plain set: it becomes a sorted set in
+-- place, every entry with the given deadline (so existing memberships are kept for a lifetime).
+local function upgrade_membership_key(key, deadline)
+  if redis.call('TYPE', key).ok ~= 'set' then
+    return
+  end
+  local items = redis.call('SMEMBERS', key)
+  redis.call('DEL', key)
+  for i = 1, #items, 500 do
+    local args = {}
+    for j = i, math.min(i + 499, #items) do
+      args[#args + 1] = deadline
+      args[#args + 1] = items[j]
+    end
+    redis.call('ZADD', key, unpack(args))
+  end
+end
+
+-- Sets key's expiry at its latest deadline. Returns that expiry in ms (-1: none), or nil when the
+-- key is empty (Redis deleted it).
+local function expire_at_latest(key, now)
+  local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+  if #last == 0 then
+    return nil
+  end
+  if last[2] == 'inf' then
+    redis.call('PERSIST', key)
+    return -1
+  end
+  local ttl = tonumber(last[2]) - now
+  redis.call('PEXPIRE', key, ms(ttl))
+  return ttl
+end
+
+-- A group's members: upgraded if needed, lapsed members removed, expiry at the latest deadline.
+local function settle_group(members_key, now, deadline)
+  upgrade_membership_key(members_key, deadline)
+  redis.call('ZREMRANGEBYSCORE', members_key, '-inf', ms(now))
+  expire_at_latest(members_key, now)
+end
+
+-- A client's groups expire at their latest deadline and its join positions with them (deleted
+-- when no group is left).
+local function expire_client(groups_key, joined_key, now)
+  local ttl = expire_at_latest(groups_key, now)
+  if ttl == nil then
+    redis.call('DEL', joined_key)
+  elseif ttl < 0 then
+    redis.call('PERSIST', joined_key)
+  else
+    redis.call('PEXPIRE', joined_key, ms(ttl))
+  end
+end
+
+-- A client's groups and join positions: as settle_group, and a lapsed group's join position goes
+-- with it; the joined hash expires with the groups (and is deleted when none is left).
+local function settle_client(groups_key, joined_key, now, deadline)
+  upgrade_membership_key(groups_key, deadline)
+  local lapsed = redis.call('ZRANGEBYSCORE', groups_key, '-inf', ms(now))
+  for i = 1, #lapsed, 500 do
+    redis.call('HDEL', joined_key, unpack(lapsed, i, math.min(i + 499, #lapsed)))
+  end
+  redis.call('ZREMRANGEBYSCORE', groups_key, '-inf', ms(now))
+  expire_client(groups_key, joined_key, now)
+end
+
+-- The members (or groups) of a settled key whose membership has not lapsed.
+local function current_members(key, now)
+  return redis.call('ZRANGEBYSCORE', key, '(' .. ms(now), '+inf')
+end

@@ -5,6 +5,10 @@ namespace OrleansSse.Backplane;
 /// ordering domain: every publish takes the next position, appends to the target's bounded
 /// history and publishes live, atomically, so ids, history order and live order agree.
 /// Live delivery is at-most-once; history (within retention) makes resume lossless.
+/// Group memberships lapse <see cref="RetentionOptions.MembershipLifetime"/> after their join or
+/// their client's last refresh (<see cref="RefreshMembershipsAsync"/>): a lapsed membership is gone
+/// from every read, and a join after it is a new membership. Deadlines are computed on the
+/// caller's clock (the <see cref="TimeProvider"/> the implementation was given).
 /// Implementations: <see cref="InMemoryBackplane"/> (one silo) and the Redis backplane (a cluster).
 /// Core code never names an implementation.
 /// </summary>
@@ -41,7 +45,8 @@ public interface ISseBackplane
     /// Adds a client to a group (in both the group's member set and the client's group set) and
     /// publishes <see cref="MessageKind.GroupJoined"/> on the client's target. Returns its position.
     /// A new member's join position (<see cref="GroupMembership.JoinedAt"/>) is that position; adding
-    /// a member again keeps its first join position.
+    /// a member again keeps its first join position. Either way the membership's deadline becomes now
+    /// plus <see cref="RetentionOptions.MembershipLifetime"/>; a member whose membership lapsed is new.
     /// </summary>
     Task<long> AddToGroupAsync(string group, string clientId, CancellationToken cancellationToken = default);
 
@@ -49,17 +54,27 @@ public interface ISseBackplane
     /// Adds a client to <paramref name="groups"/> as <see cref="AddToGroupAsync"/> does, all or none,
     /// unless it would then belong to more than <paramref name="maxGroups"/> groups in total (groups it
     /// already belongs to do not count twice; 0 or less: no limit). Checked and applied atomically, so
-    /// concurrent joins cannot pass the limit together.
+    /// concurrent joins cannot pass the limit together. Lapsed memberships do not count.
     /// </summary>
     Task<GroupJoinResult> AddToGroupsWithinLimitAsync(string clientId, IReadOnlyCollection<string> groups, int maxGroups, CancellationToken cancellationToken = default);
 
     /// <summary>Removes a client from a group and publishes <see cref="MessageKind.GroupLeft"/> on the client's target.</summary>
     Task<long> RemoveFromGroupAsync(string group, string clientId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Pushes the deadline of every current membership of <paramref name="clientIds"/> to now plus
+    /// <see cref="RetentionOptions.MembershipLifetime"/>. A silo calls it for the clients it holds
+    /// connections for, at connect and periodically, so that a membership lapses only once its client
+    /// stayed away for the lifetime. A lapsed membership is not brought back; a client without
+    /// memberships is skipped. Nothing to do when the lifetime is zero (memberships never lapse).
+    /// </summary>
+    /// <exception cref="BackplaneUnavailableException">Some deadlines may not have been pushed.</exception>
+    Task RefreshMembershipsAsync(IReadOnlyCollection<string> clientIds, CancellationToken cancellationToken = default);
+
     /// <summary>The group's members, sorted ordinally.</summary>
     Task<IReadOnlyList<string>> GetGroupMembersAsync(string group, CancellationToken cancellationToken = default);
 
-    /// <summary>The client's groups, sorted ordinally.</summary>
+    /// <summary>The client's groups, sorted ordinally (lapsed memberships are never listed, here or by the other reads).</summary>
     Task<IReadOnlyList<string>> GetClientGroupsAsync(string clientId, CancellationToken cancellationToken = default);
 
     /// <summary>The client's groups with their join positions, sorted ordinally by group.</summary>

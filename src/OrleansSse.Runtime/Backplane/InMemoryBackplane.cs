@@ -10,7 +10,10 @@ namespace OrleansSse.Backplane;
 /// A target's stream is dropped once its newest event is older than
 /// <see cref="RetentionOptions.MaxAge"/>, keeping only the position it was trimmed through for a
 /// day, as the Redis backplane's keys expire: memory follows the targets that received events
-/// recently, not every client id ever seen. Group memberships are kept until removed.
+/// recently, not every client id ever seen. Group memberships lapse likewise
+/// (<see cref="RetentionOptions.MembershipLifetime"/> after their join or last refresh) and are then
+/// removed. Expiry runs with the backplane's operations (each removes what is due by then, on the
+/// clock given to the constructor), not on a timer of its own.
 /// </remarks>
 public sealed class InMemoryBackplane : ISseBackplane
 {
@@ -18,18 +21,24 @@ public sealed class InMemoryBackplane : ISseBackplane
     private readonly RetentionOptions _retention;
     private readonly TimeProvider _time;
     private readonly InMemoryStreams _streams;
+    private readonly InMemoryMemberships _memberships;
     // Copy-on-write arrays: a handler may unsubscribe (even synchronously) while a message is delivered.
     private readonly Dictionary<SseTarget, Action<BackplaneMessage>[]> _subscribers = [];
-    private readonly Dictionary<string, SortedSet<string>> _groupMembers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SortedDictionary<string, long>> _clientGroups = new(StringComparer.Ordinal);
     private long _position;
 
-    /// <summary>Creates a backplane with a fresh epoch.</summary>
+    /// <summary>Creates a backplane with a fresh epoch. <paramref name="time"/> is the clock of retention and membership lapse.</summary>
+    /// <exception cref="ArgumentException"><see cref="RetentionOptions.MembershipLifetime"/> is negative.</exception>
     public InMemoryBackplane(RetentionOptions? retention = null, TimeProvider? time = null)
     {
         _retention = retention ?? new RetentionOptions();
+        if (_retention.MembershipLifetime < TimeSpan.Zero)
+        {
+            throw new ArgumentException("The membership lifetime must not be negative.", nameof(retention));
+        }
+
         _time = time ?? TimeProvider.System;
         _streams = new InMemoryStreams(_retention);
+        _memberships = new InMemoryMemberships(_retention.MembershipLifetime);
         Epoch = EpochGenerator.NewEpoch();
     }
 
@@ -41,6 +50,18 @@ public sealed class InMemoryBackplane : ISseBackplane
             lock (_gate)
             {
                 return (_streams.Count, _streams.MarkerCount);
+            }
+        }
+    }
+
+    /// <summary>Memberships, groups with members and clients with memberships held (for tests and diagnostics).</summary>
+    internal (int Memberships, int Groups, int Clients) MembershipsHeld
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_memberships.Count, _memberships.GroupCount, _memberships.ClientCount);
             }
         }
     }
@@ -78,8 +99,7 @@ public sealed class InMemoryBackplane : ISseBackplane
         lock (_gate)
         {
             var message = new BackplaneMessage(target, MessageKind.Event, ++_position, Epoch, eventName, data, coalesceKey);
-            var now = _time.GetUtcNow();
-            _streams.Sweep(now);
+            var now = Sweep();
             _streams.Append(message, now);
             var subscribers = Deliver(message);
             return Task.FromResult(new PublishReceipt(message.Cursor, subscribers));
@@ -96,10 +116,11 @@ public sealed class InMemoryBackplane : ISseBackplane
         ArgumentNullException.ThrowIfNull(groups);
         lock (_gate)
         {
-            var current = _clientGroups.TryGetValue(clientId, out var joined) ? joined : null;
+            Sweep();
+            var count = _memberships.CountOf(clientId);
             var distinct = groups.Distinct(StringComparer.Ordinal).ToArray();
-            var after = (current?.Count ?? 0) + distinct.Count(g => current?.ContainsKey(g) != true);
-            if (maxGroups > 0 && after > maxGroups && after > (current?.Count ?? 0))
+            var after = count + distinct.Count(g => !_memberships.Contains(clientId, g));
+            if (maxGroups > 0 && after > maxGroups && after > count)
             {
                 return Task.FromResult(new GroupJoinResult(false, after));
             }
@@ -118,11 +139,28 @@ public sealed class InMemoryBackplane : ISseBackplane
         Task.FromResult(ChangeMembership(group, clientId, MessageKind.GroupLeft));
 
     /// <inheritdoc />
+    public Task RefreshMembershipsAsync(IReadOnlyCollection<string> clientIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientIds);
+        lock (_gate)
+        {
+            var now = Sweep();
+            foreach (var clientId in clientIds)
+            {
+                _memberships.Refresh(clientId, now);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<string>> GetGroupMembersAsync(string group, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
-            return Task.FromResult(Snapshot(_groupMembers, group));
+            Sweep();
+            return Task.FromResult(_memberships.Members(group));
         }
     }
 
@@ -131,7 +169,8 @@ public sealed class InMemoryBackplane : ISseBackplane
     {
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<string>>(_clientGroups.TryGetValue(clientId, out var groups) ? [.. groups.Keys] : []);
+            Sweep();
+            return Task.FromResult<IReadOnlyList<string>>([.. _memberships.Of(clientId).Select(static m => m.Group)]);
         }
     }
 
@@ -140,9 +179,8 @@ public sealed class InMemoryBackplane : ISseBackplane
     {
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<GroupMembership>>(_clientGroups.TryGetValue(clientId, out var groups)
-                ? [.. groups.Select(static g => new GroupMembership(g.Key, g.Value))]
-                : []);
+            Sweep();
+            return Task.FromResult(_memberships.Of(clientId));
         }
     }
 
@@ -193,8 +231,7 @@ public sealed class InMemoryBackplane : ISseBackplane
             }
 
             var recovered = after.Position <= _position;
-            var now = _time.GetUtcNow();
-            _streams.Sweep(now);
+            var now = Sweep();
             var events = new List<BackplaneMessage>();
             foreach (var target in targets.Distinct())
             {
@@ -211,30 +248,29 @@ public sealed class InMemoryBackplane : ISseBackplane
     {
         lock (_gate)
         {
+            var now = Sweep();
             var message = new BackplaneMessage(SseTarget.Client(clientId), kind, ++_position, Epoch, group, "");
             if (kind == MessageKind.GroupJoined)
             {
-                GetOrAdd(_groupMembers, group).Add(clientId);
-                if (!_clientGroups.TryGetValue(clientId, out var groups))
-                {
-                    groups = new SortedDictionary<string, long>(StringComparer.Ordinal);
-                    _clientGroups[clientId] = groups;
-                }
-
-                groups.TryAdd(group, message.Position);
+                _memberships.Join(group, clientId, message.Position, now);
             }
             else
             {
-                Remove(_groupMembers, group, clientId);
-                if (_clientGroups.TryGetValue(clientId, out var groups) && groups.Remove(group) && groups.Count == 0)
-                {
-                    _clientGroups.Remove(clientId);
-                }
+                _memberships.Leave(group, clientId);
             }
 
             Deliver(message);
             return message.Position;
         }
+    }
+
+    // Runs under _gate: drops the streams and memberships that expired by now, and returns now.
+    private DateTimeOffset Sweep()
+    {
+        var now = _time.GetUtcNow();
+        _streams.Sweep(now);
+        _memberships.Sweep(now);
+        return now;
     }
 
     // Runs under _gate, so every subscriber sees messages in position order.
@@ -278,28 +314,6 @@ public sealed class InMemoryBackplane : ISseBackplane
             }
         }
     }
-
-    private static SortedSet<string> GetOrAdd(Dictionary<string, SortedSet<string>> map, string key)
-    {
-        if (!map.TryGetValue(key, out var set))
-        {
-            set = new SortedSet<string>(StringComparer.Ordinal);
-            map[key] = set;
-        }
-
-        return set;
-    }
-
-    private static void Remove(Dictionary<string, SortedSet<string>> map, string key, string value)
-    {
-        if (map.TryGetValue(key, out var set) && set.Remove(value) && set.Count == 0)
-        {
-            map.Remove(key);
-        }
-    }
-
-    private static IReadOnlyList<string> Snapshot(Dictionary<string, SortedSet<string>> map, string key) =>
-        map.TryGetValue(key, out var set) ? [.. set] : [];
 
     private sealed class Subscription(InMemoryBackplane owner, SseTarget target, Action<BackplaneMessage> onMessage) : IAsyncDisposable
     {

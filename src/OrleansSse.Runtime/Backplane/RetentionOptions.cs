@@ -1,6 +1,9 @@
 namespace OrleansSse.Backplane;
 
-/// <summary>How much history each target's stream keeps. Both bounds apply.</summary>
+/// <summary>
+/// How much history each target's stream keeps (both bounds apply), and how long a client's group
+/// memberships outlive its last connection.
+/// </summary>
 public sealed class RetentionOptions
 {
     /// <summary>Events kept per target stream (client, group, broadcast). Default 1000.</summary>
@@ -22,4 +25,15 @@ public sealed class RetentionOptions
     /// memory one reconnect takes in its connection's queue. Default 8 MiB.
     /// </summary>
     public long MaxReplayBytes { get; set; } = 8L * 1024 * 1024;
+
+    /// <summary>
+    /// How long a client's group memberships outlive its last connection: a join sets a membership's
+    /// deadline to now plus this, and every silo pushes the deadlines of the clients it holds
+    /// connections for (at connect and periodically, see <see cref="ISseBackplane.RefreshMembershipsAsync"/>).
+    /// A membership past its deadline lapses: it is no longer listed, the client no longer follows
+    /// the group, and its storage is freed. Default 1 day; <see cref="TimeSpan.Zero"/>: memberships
+    /// never lapse (they are kept until removed). A silo refuses a value other than zero below
+    /// <see cref="MaxAge"/> (a lapsed member could not have been replayed beyond it anyway).
+    /// </summary>
+    public TimeSpan MembershipLifetime { get; set; } = TimeSpan.FromDays(1);
 }

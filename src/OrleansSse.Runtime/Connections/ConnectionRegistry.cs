@@ -45,6 +45,12 @@ internal sealed partial class ConnectionRegistry : IDisposable
         }
     }
 
+    /// <summary>
+    /// Raised with the client id when a stream has followed its client's groups (while
+    /// <see cref="OpenAsync"/> runs, before its history is read). Handlers must not block.
+    /// </summary>
+    public event Action<string>? StreamOpened;
+
     /// <summary>Whether the silo is draining (stopping): new streams are refused.</summary>
     public bool IsDraining => Volatile.Read(ref _draining);
 
@@ -80,6 +86,7 @@ internal sealed partial class ConnectionRegistry : IDisposable
             // still in flight are dropped, and a later catch-up starts here rather than at 0.
             var current = await _backplane.GetCurrentAsync(cancellationToken).ConfigureAwait(false);
             connection.SetCursor(current.Epoch, current.Position);
+            StreamOpened?.Invoke(clientId);
             if (cursor is not { } after)
             {
                 return new OpenedStream(connection, Recovered: true, []);
@@ -128,6 +135,21 @@ internal sealed partial class ConnectionRegistry : IDisposable
         foreach (var target in connection.Targets)
         {
             await UnfollowAsync(connection, target).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The distinct client ids with a stream open on this silo.</summary>
+    public HashSet<string> ClientIds()
+    {
+        lock (_gate)
+        {
+            var ids = new HashSet<string>(_connections.Count, StringComparer.Ordinal);
+            foreach (var connection in _connections)
+            {
+                ids.Add(connection.ClientId);
+            }
+
+            return ids;
         }
     }
 

@@ -21,6 +21,9 @@ internal static class OptionsChecks
     /// <summary>The longest <see cref="LimitOptions.MaxConnectionLifetime"/> accepted (a deadline must stay a representable date).</summary>
     private static readonly TimeSpan LongestConnectionLifetime = TimeSpan.FromDays(365);
 
+    /// <summary>The longest <see cref="RetentionOptions.MembershipLifetime"/> accepted (a deadline must stay a representable date).</summary>
+    private static readonly TimeSpan LongestMembershipLifetime = TimeSpan.FromDays(365);
+
     public static void AddCheckedOptions(this IServiceCollection services, IConfigurationSection silo)
     {
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StartupChecks>());
@@ -39,6 +42,8 @@ internal static class OptionsChecks
             .Validate(o => o.MaxAge > TimeSpan.Zero, Message("Retention:MaxAge", "must be longer than zero"))
             .Validate(o => o.MaxReplayEvents >= 1, Message("Retention:MaxReplayEvents", "must be at least 1"))
             .Validate(o => o.MaxReplayBytes >= 1, Message("Retention:MaxReplayBytes", "must be at least 1"))
+            .Validate(o => o.MembershipLifetime == TimeSpan.Zero || (o.MembershipLifetime >= o.MaxAge && o.MembershipLifetime <= LongestMembershipLifetime),
+                Message("Retention:MembershipLifetime", "must be 00:00:00 (memberships never lapse) or between Retention:MaxAge (a lapsed member could not have been replayed beyond it anyway) and 365.00:00:00"))
             .ValidateOnStart();
         services.AddOptions<LimitOptions>().BindChecked(silo.GetSection("Limits"))
             .Validate(o => o.MaxConnections >= 1 && o.MaxConnectionsPerIp >= 1 && o.MaxConnectionsPerClient >= 1,

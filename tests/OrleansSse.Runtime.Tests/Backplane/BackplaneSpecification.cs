@@ -11,15 +11,25 @@ namespace OrleansSse.Tests.Backplane;
 /// concrete subclass. "Silos" are backplane instances sharing one ordering domain: the in-memory
 /// backplane shares one instance; the Redis backplane connects several instances to one server.
 /// </summary>
-public abstract class BackplaneSpecification : IAsyncLifetime
+public abstract partial class BackplaneSpecification : IAsyncLifetime
 {
     /// <summary>How long to wait for a message that must arrive.</summary>
     protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     private readonly List<IAsyncDisposable> _subscriptions = [];
 
-    /// <summary>Creates <paramref name="silos"/> backplane instances over one shared ordering domain, each with <paramref name="retention"/>.</summary>
-    protected abstract Task<ISseBackplane[]> CreateBackplanesAsync(int silos, RetentionOptions retention);
+    /// <summary>
+    /// Creates <paramref name="silos"/> backplane instances over one shared ordering domain, each with
+    /// <paramref name="retention"/> and the clock <paramref name="time"/> (null: the system clock).
+    /// </summary>
+    protected abstract Task<ISseBackplane[]> CreateBackplanesAsync(int silos, RetentionOptions retention, TimeProvider? time = null);
+
+    /// <summary>
+    /// How many storage items (in-memory entries, Redis keys) of the backplanes made last still hold
+    /// anything of the membership of <paramref name="clientId"/> in <paramref name="group"/>, as far as
+    /// the implementation can tell: the group's members, the client's groups, its join positions.
+    /// </summary>
+    protected abstract Task<int> MembershipStorageAsync(string group, string clientId);
 
     /// <inheritdoc />
     public virtual Task InitializeAsync() => Task.CompletedTask;

@@ -6,7 +6,8 @@ namespace OrleansSse.Tests.Backplane;
 /// <summary>
 /// The in-memory backplane forgets a stream once its newest event is older than the maximum age
 /// (as Redis expires the key), keeping only what it was trimmed through, so memory follows the
-/// targets that received events recently, not every client id ever seen.
+/// targets that received events recently, not every client id ever seen; likewise it forgets the
+/// group memberships of clients that stayed away for the membership lifetime.
 /// </summary>
 public sealed class InMemoryBackplaneExpiryTests
 {
@@ -143,6 +144,30 @@ public sealed class InMemoryBackplaneExpiryTests
         var olderAgain = await backplane.ReadHistoryAsync([client], before);
         Assert.False(olderAgain.Recovered);
         Assert.Equal(["back"], olderAgain.Events.Select(e => e.Data));
+    }
+
+    [Fact]
+    public async Task MembershipsOfClientsThatStayedAwayAreDroppedByAnyOperation()
+    {
+        var backplane = new InMemoryBackplane(new RetentionOptions { MaxAge = MaxAge, MembershipLifetime = TimeSpan.FromHours(1) }, _clock);
+        for (var i = 0; i < 1000; i++)
+        {
+            var id = i.ToString(CultureInfo.InvariantCulture);
+            await backplane.AddToGroupAsync("g" + (i % 10).ToString(CultureInfo.InvariantCulture), "c" + id);
+        }
+
+        Assert.Equal((1000, 10, 1000), backplane.MembershipsHeld);
+        _clock.Advance(TimeSpan.FromMinutes(45));
+        await backplane.RefreshMembershipsAsync(["c0"]);
+        _clock.Advance(TimeSpan.FromMinutes(16));
+        await backplane.PublishAsync(SseTarget.All, "message", "any operation sweeps");
+
+        Assert.Equal((1, 1, 1), backplane.MembershipsHeld);
+
+        _clock.Advance(TimeSpan.FromHours(1));
+        await backplane.PublishAsync(SseTarget.All, "message", "an hour later");
+
+        Assert.Equal((0, 0, 0), backplane.MembershipsHeld);
     }
 
     private InMemoryBackplane NewBackplane() => new(new RetentionOptions { MaxAge = MaxAge }, _clock);

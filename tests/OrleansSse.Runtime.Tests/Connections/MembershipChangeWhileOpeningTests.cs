@@ -93,6 +93,8 @@ public sealed class MembershipChangeWhileOpeningTests
 
         public Task<long> RemoveFromGroupAsync(string group, string clientId, CancellationToken cancellationToken = default) => inner.RemoveFromGroupAsync(group, clientId, cancellationToken);
 
+        public Task RefreshMembershipsAsync(IReadOnlyCollection<string> clientIds, CancellationToken cancellationToken = default) => inner.RefreshMembershipsAsync(clientIds, cancellationToken);
+
         public Task<IReadOnlyList<string>> GetGroupMembersAsync(string group, CancellationToken cancellationToken = default) => inner.GetGroupMembersAsync(group, cancellationToken);
 
         public Task<IReadOnlyList<string>> GetClientGroupsAsync(string clientId, CancellationToken cancellationToken = default) => inner.GetClientGroupsAsync(clientId, cancellationToken);

@@ -1,0 +1,27 @@
+namespace OrleansSse.Silo.Hosting;
+
+/// <summary>Runs <see cref="MembershipRefresher.TickAsync"/> every <see cref="MembershipRefresher.TickInterval"/> (nothing when memberships never lapse).</summary>
+internal sealed class MembershipRefreshService(MembershipRefresher refresher, TimeProvider time) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!refresher.Enabled)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(refresher.TickInterval, time);
+        try
+        {
+            do
+            {
+                await refresher.TickAsync(stoppingToken);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+}
