@@ -10,7 +10,8 @@ namespace OrleansSse.Backplane;
 /// A target's stream is dropped once its newest event is older than
 /// <see cref="RetentionOptions.MaxAge"/>, keeping only the position it was trimmed through for a
 /// day, as the Redis backplane's keys expire: memory follows the targets that received events
-/// recently, not every client id ever seen. Group memberships lapse likewise
+/// recently, not every client id ever seen; all streams together stay within
+/// <see cref="RetentionOptions.MaxRetainedBytes"/>. Group memberships lapse likewise
 /// (<see cref="RetentionOptions.MembershipLifetime"/> after their join or last refresh) and are then
 /// removed. Expiry runs with the backplane's operations (each removes what is due by then, on the
 /// clock given to the constructor), not on a timer of its own.
@@ -40,6 +41,18 @@ public sealed class InMemoryBackplane : ISseBackplane
         _streams = new InMemoryStreams(_retention);
         _memberships = new InMemoryMemberships(_retention.MembershipLifetime);
         Epoch = EpochGenerator.NewEpoch();
+    }
+
+    /// <summary>What the retained history takes, as <see cref="RetentionOptions.MaxRetainedBytes"/> counts it (for tests and diagnostics).</summary>
+    internal long RetainedBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _streams.Bytes;
+            }
+        }
     }
 
     /// <summary>Streams and trimmed-through markers held (for tests and diagnostics).</summary>

@@ -28,9 +28,20 @@ internal sealed class InMemoryStream
     /// <summary>The newest event's position (0 before the first).</summary>
     public long LastPosition { get; private set; }
 
+    /// <summary>What the held events take, as <see cref="SizeOf"/> counts it.</summary>
+    public long Bytes { get; private set; }
+
+    /// <summary>
+    /// About what one held event takes in memory: its name and data (UTF-16) and a fixed allowance
+    /// for the message, its strings' headers and its queue slot.
+    /// </summary>
+    public static long SizeOf(BackplaneMessage message) =>
+        128 + (2L * (message.Name.Length + message.Data.Length + (message.CoalesceKey?.Length ?? 0)));
+
     public void Append(BackplaneMessage message, DateTimeOffset now, RetentionOptions retention)
     {
         _entries.Enqueue((message, now));
+        Bytes += SizeOf(message);
         LastAppendAt = now;
         LastPosition = message.Position;
         Trim(now, retention);
@@ -42,8 +53,24 @@ internal sealed class InMemoryStream
         while (_entries.Count > 0 &&
                (_entries.Count > retention.MaxEventsPerStream || _entries.Peek().At < oldest))
         {
-            TrimmedThrough = _entries.Dequeue().Message.Position;
+            DequeueOldest();
         }
+    }
+
+    /// <summary>Drops the oldest events until at most <paramref name="bytes"/> are held (the newest one stays).</summary>
+    public void TrimTo(long bytes)
+    {
+        while (_entries.Count > 1 && Bytes > bytes)
+        {
+            DequeueOldest();
+        }
+    }
+
+    private void DequeueOldest()
+    {
+        var message = _entries.Dequeue().Message;
+        Bytes -= SizeOf(message);
+        TrimmedThrough = message.Position;
     }
 
     public void CopyAfter(long position, List<BackplaneMessage> into)

@@ -11,6 +11,9 @@ namespace OrleansSse.Backplane;
 /// no longer be told apart from a target that never had events. Not thread-safe: the owner locks.
 /// </summary>
 /// <remarks>
+/// Together the streams hold at most <see cref="RetentionOptions.MaxRetainedBytes"/> (as
+/// <see cref="InMemoryStream.SizeOf"/> counts): past it the least recently appended streams are
+/// dropped as if expired (markers kept), and if the newest alone is still too big, its oldest events.
 /// Streams are kept in least-recently-appended order and markers in the order they were made, so
 /// <see cref="Sweep"/> looks only at what is due: constant work per call, plus what it drops.
 /// </remarks>
@@ -30,6 +33,9 @@ internal sealed class InMemoryStreams(RetentionOptions retention)
     /// <summary>Trimmed-through markers of dropped streams held (for tests and diagnostics).</summary>
     public int MarkerCount => _markers.Count;
 
+    /// <summary>What the held streams take, as <see cref="InMemoryStream.SizeOf"/> counts it.</summary>
+    public long Bytes { get; private set; }
+
     /// <summary>The highest position a dropped marker recorded: no cursor before it is recovered.</summary>
     public long ForgottenThrough { get; private set; }
 
@@ -48,7 +54,13 @@ internal sealed class InMemoryStreams(RetentionOptions retention)
         }
 
         _byLastAppend.AddLast(stream.Node);
+        var before = stream.Bytes;
         stream.Append(message, now, retention);
+        Bytes += stream.Bytes - before;
+        if (Bytes > retention.MaxRetainedBytes)
+        {
+            Shed(stream, now);
+        }
     }
 
     /// <summary>
@@ -61,7 +73,9 @@ internal sealed class InMemoryStreams(RetentionOptions retention)
         var known = from >= ForgottenThrough;
         if (_streams.TryGetValue(target, out var stream))
         {
+            var before = stream.Bytes;
             stream.Trim(now, retention);
+            Bytes += stream.Bytes - before;
             stream.CopyAfter(from, into);
             return known && stream.TrimmedThrough <= from;
         }
@@ -75,11 +89,7 @@ internal sealed class InMemoryStreams(RetentionOptions retention)
         var oldest = now - retention.MaxAge;
         while (_byLastAppend.First is { } first && first.Value.LastAppendAt < oldest)
         {
-            var stream = first.Value;
-            _byLastAppend.RemoveFirst();
-            _streams.Remove(stream.Target);
-            _markers[stream.Target] = stream.LastPosition;
-            _markerOrder.Enqueue((stream.Target, stream.LastPosition, now));
+            Drop(first.Value, now);
         }
 
         var oldestMarker = now - MarkerLifetime;
@@ -94,5 +104,32 @@ internal sealed class InMemoryStreams(RetentionOptions retention)
                 ForgottenThrough = Math.Max(ForgottenThrough, trimmed);
             }
         }
+    }
+
+    // Over the byte budget: the least recently appended streams go first, then the oldest events of
+    // the one just appended to.
+    private void Shed(InMemoryStream appended, DateTimeOffset now)
+    {
+        while (Bytes > retention.MaxRetainedBytes && _byLastAppend.First is { } first && first.Value != appended)
+        {
+            Drop(first.Value, now);
+        }
+
+        if (Bytes > retention.MaxRetainedBytes)
+        {
+            var before = appended.Bytes;
+            appended.TrimTo(appended.Bytes - (Bytes - retention.MaxRetainedBytes));
+            Bytes += appended.Bytes - before;
+        }
+    }
+
+    // Drops a stream as a whole, keeping what it was trimmed through (its newest position).
+    private void Drop(InMemoryStream stream, DateTimeOffset now)
+    {
+        _byLastAppend.Remove(stream.Node);
+        _streams.Remove(stream.Target);
+        Bytes -= stream.Bytes;
+        _markers[stream.Target] = stream.LastPosition;
+        _markerOrder.Enqueue((stream.Target, stream.LastPosition, now));
     }
 }

@@ -27,6 +27,15 @@ public sealed class RetentionOptions
     public long MaxReplayBytes { get; set; } = 8L * 1024 * 1024;
 
     /// <summary>
+    /// Most memory the in-memory backplane's history takes, all streams together (counted as each
+    /// event's name and data in UTF-16 plus 128 bytes). Past it the streams appended to least
+    /// recently are dropped first (a resume from before them is not recovered), then the oldest
+    /// events of the newest. Bounds what publishers can make one silo hold. Default 512 MiB. The
+    /// Redis backplane ignores it: size Redis with its own <c>maxmemory</c>.
+    /// </summary>
+    public long MaxRetainedBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>
     /// How long a client's group memberships outlive its last connection: a join sets a membership's
     /// deadline to now plus this, and every silo pushes the deadlines of the clients it holds
     /// connections for (at connect and periodically, see <see cref="ISseBackplane.RefreshMembershipsAsync"/>).

@@ -42,6 +42,7 @@ internal static class OptionsChecks
             .Validate(o => o.MaxAge > TimeSpan.Zero, Message("Retention:MaxAge", "must be longer than zero"))
             .Validate(o => o.MaxReplayEvents >= 1, Message("Retention:MaxReplayEvents", "must be at least 1"))
             .Validate(o => o.MaxReplayBytes >= 1, Message("Retention:MaxReplayBytes", "must be at least 1"))
+            .Validate(o => o.MaxRetainedBytes >= 1, Message("Retention:MaxRetainedBytes", "must be at least 1"))
             .Validate(o => o.MembershipLifetime == TimeSpan.Zero || (o.MembershipLifetime >= o.MaxAge && o.MembershipLifetime <= LongestMembershipLifetime),
                 Message("Retention:MembershipLifetime", "must be 00:00:00 (memberships never lapse) or between Retention:MaxAge (a lapsed member could not have been replayed beyond it anyway) and 365.00:00:00"))
             .ValidateOnStart();
