@@ -45,6 +45,41 @@ public sealed class PublisherKeyTests
     }
 
     [Fact]
+    public async Task ManyWrongKeysFromOneAddress_Get429AndAWarning_WhileTheRightKeyStillWorks()
+    {
+        const int burst = 100; // wrong keys one address may present at once (PublisherKeyGuard)
+        await using var silo = await TestSilo.StartAsync(TestSilo.Secure());
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? throttled = null;
+        for (var i = 0; i < 3 * burst && throttled is null; i++)
+        {
+            var response = await silo.SendAsync(TestSilo.Request(HttpMethod.Post, "/api/sse/broadcast", """{"data":"x"}""", key: "guess-" + i));
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                throttled = response;
+            }
+            else
+            {
+                response.Dispose();
+            }
+        }
+
+        Assert.NotNull(throttled);
+        using (throttled)
+        {
+            Assert.All(statuses.Take(burst), s => Assert.Equal(HttpStatusCode.Forbidden, s));
+            await ProblemAssert.IsProblemAsync(throttled, HttpStatusCode.TooManyRequests);
+            Assert.True(throttled.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Single(silo.Logs.Entries, e => e.Id.Id == 507);
+        using var right = await silo.SendAsync(TestSilo.Request(HttpMethod.Post, "/api/sse/broadcast", """{"data":"x"}"""));
+        Assert.Equal(HttpStatusCode.Accepted, right.StatusCode);
+        Assert.Equal(1, await silo.PublishedTotalAsync());
+    }
+
+    [Fact]
     public async Task Send_WithOtherSchemeOrEmptyBearer_Is401()
     {
         await using var silo = await TestSilo.StartAsync(TestSilo.Secure());

@@ -22,6 +22,10 @@ internal static partial class SecurityLog
         Message = "Publishers need a key but subscribers do not: anyone who can reach this silo can connect as any client id with groups= and so add it to groups (up to Limits:MaxGroupsPerClient) that only key holders could otherwise change. Configure a subscriber signing key, or set Limits:MaxGroupsPerConnect to 0.")]
     public static partial void GroupsOpenToSubscribers(ILogger logger);
 
+    [LoggerMessage(EventId = 507, Level = LogLevel.Warning,
+        Message = "Too many wrong publisher keys from {Remote}: its calls get 429 until it slows down ({Throttled} such call(s) since the last warning).")]
+    public static partial void PublisherKeyGuessing(ILogger logger, string remote, long throttled);
+
     [LoggerMessage(EventId = 504, Level = LogLevel.Information,
         Message = "Subscriber token refused (401): {Reason}{Detail}")]
     public static partial void TokenRefused(ILogger logger, string reason, string detail);

@@ -20,6 +20,7 @@ internal static class SecurityServices
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PublisherKeyRing>();
         services.TryAddSingleton<PublishRateLimiter>();
+        services.TryAddSingleton<PublisherKeyGuard>();
         services.TryAddSingleton<SubscriberTokenValidator>();
         services.TryAddSingleton<CookieTokenOrigin>();
         services.TryAddSingleton<GroupQuota>();
