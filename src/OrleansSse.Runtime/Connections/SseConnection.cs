@@ -381,13 +381,18 @@ internal sealed class SseConnection
                     // A stop cancels this flush; a client that went away completes it. One that
                     // does not complete at once is timed by the silo's stall sweep.
                     var flush = output.FlushAsync();
-                    if (!flush.IsCompleted)
+                    var waits = !flush.IsCompleted;
+                    if (waits)
                     {
                         Volatile.Write(ref _flushWaitingSince, Math.Max(Environment.TickCount64, 1));
                     }
 
                     var result = await flush.ConfigureAwait(false);
-                    Volatile.Write(ref _flushWaitingSince, 0);
+                    if (waits)
+                    {
+                        Volatile.Write(ref _flushWaitingSince, 0);
+                    }
+
                     _metrics.FramesWritten(count);
                     if (result.IsCompleted || (result.IsCanceled && IsStopped))
                     {
