@@ -5,7 +5,8 @@ namespace OrleansSse.Testing;
 
 /// <summary>
 /// A client that sends <c>GET /api/sse</c> on a raw socket with a tiny receive buffer and then
-/// never reads: the silo's writes back up until its per-connection queue bound is hit. For
+/// never reads: the silo's writes back up until its per-connection queue bound is hit (or its
+/// writer has waited <c>Stream:WriteStallTimeout</c>, 30 s by default, on one flush). For
 /// slow-consumer tests. <see cref="WaitForServerCloseAsync"/> reads (and discards) only at the end,
 /// to confirm the silo cut the connection; <see cref="ReadBodyUntilAsync"/> starts reading late to
 /// see what a stream that was kept open delivered.

@@ -70,6 +70,8 @@ public sealed class ConfigurationFileTests
     [Theory]
     [InlineData("OrleansSse:Stream:HeartbeatInterval", "00:00:00", "HeartbeatInterval")]
     [InlineData("OrleansSse:Stream:QueueCapacity", "0", "QueueCapacity")]
+    [InlineData("OrleansSse:Stream:WriteStallTimeout", "-00:00:01", "WriteStallTimeout")]
+    [InlineData("OrleansSse:Stream:WriteStallTimeout", "2.00:00:00", "WriteStallTimeout")]
     [InlineData("OrleansSse:Retention:MaxEventsPerStream", "0", "MaxEventsPerStream")]
     [InlineData("OrleansSse:Limits:MaxConnections", "-1", "MaxConnections")]
     [InlineData("OrleansSse:Auth:SubscriberSigningKey", "a-misspelt-key", "SubscriberSigningKey")]

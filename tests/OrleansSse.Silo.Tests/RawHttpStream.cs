@@ -23,14 +23,24 @@ internal sealed class RawHttpStream : IDisposable
     /// Connects and sends the stream's request. With <paramref name="earlierPath"/>, the same
     /// connection first serves a <c>GET</c> of that path (read to its end and dropped), as a
     /// browser's kept-alive connection does. <paramref name="receiveBufferSize"/> shrinks the socket's
-    /// receive buffer (a slow reader fills the silo's side sooner).
+    /// receive buffer (a slow reader fills the silo's side sooner). <paramref name="internetSegments"/>
+    /// announces an Ethernet-sized TCP segment (1460 bytes; Linux): loopback's 64 KB segments make
+    /// the silo's kernel grow its send buffer to megabytes, which no client across a network sees.
     /// </summary>
-    public static async Task<RawHttpStream> OpenAsync(Uri baseAddress, string pathAndQuery, string? earlierPath = null, int? receiveBufferSize = null)
+    public static async Task<RawHttpStream> OpenAsync(
+        Uri baseAddress, string pathAndQuery, string? earlierPath = null, int? receiveBufferSize = null, bool internetSegments = false)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (receiveBufferSize is { } size)
         {
             socket.ReceiveBufferSize = size;
+        }
+
+        if (internetSegments && OperatingSystem.IsLinux())
+        {
+            const int IpProtoTcp = 6;
+            const int TcpMaxSeg = 2;
+            socket.SetRawSocketOption(IpProtoTcp, TcpMaxSeg, BitConverter.GetBytes(1460));
         }
 
         try
@@ -117,6 +127,71 @@ internal sealed class RawHttpStream : IDisposable
                 throw new Xunit.Sdk.XunitException($"The connection ended after {Occurrences(marker)} x '{marker}'; received:\n{Text}");
             }
         }
+    }
+
+    /// <summary>
+    /// Reads at most <paramref name="bytesPerRead"/> bytes per receive, pausing <paramref name="pause"/>
+    /// before each (a client on a slow link that keeps reading), until <paramref name="bytes"/> were
+    /// received in all.
+    /// </summary>
+    public async Task ReadSlowlyAsync(long bytes, int bytesPerRead, TimeSpan pause, TimeSpan timeout)
+    {
+        var buffer = new byte[bytesPerRead];
+        using var cts = new CancellationTokenSource(timeout);
+        while (_received.Count < bytes)
+        {
+            int read;
+            try
+            {
+                // The pacing is the behaviour under test (a slow reader), not a wait for an event.
+                await Task.Delay(pause, cts.Token);
+                read = await _socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+            }
+            catch (OperationCanceledException) when (cts.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Waited {timeout} for {bytes} bytes; {_received.Count} arrived.");
+            }
+            catch (SocketException ex)
+            {
+                throw new Xunit.Sdk.XunitException($"The connection failed ({ex.SocketErrorCode}) after {_received.Count} of {bytes} bytes.");
+            }
+
+            if (read == 0)
+            {
+                throw new Xunit.Sdk.XunitException($"The connection ended after {_received.Count} of {bytes} bytes.");
+            }
+
+            _received.AddRange(buffer.AsSpan(0, read));
+        }
+    }
+
+    /// <summary>
+    /// Reads (and discards) until the server closes or resets the connection; returns how many
+    /// bytes were still readable. Throws <see cref="TimeoutException"/> if it stays open.
+    /// </summary>
+    public async Task<long> ReadToEndAsync(TimeSpan timeout)
+    {
+        var buffer = new byte[64 * 1024];
+        long total = 0;
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            while (await _socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token) is > 0 and var read)
+            {
+                total += read;
+            }
+        }
+        catch (SocketException)
+        {
+            // Reset: closed too.
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The server kept the connection open for {timeout} ({total} bytes read).");
+        }
+
+        _ended = true;
+        return total;
     }
 
     /// <summary>Splits the response into its header block and the chunks of its body (the last one empty if it was terminated).</summary>

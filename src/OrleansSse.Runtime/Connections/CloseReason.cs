@@ -6,7 +6,10 @@ internal enum CloseReason
     /// <summary>Still open, or the client went away.</summary>
     None = 0,
 
-    /// <summary>The queue bound was hit (policy <see cref="SlowConsumerPolicy.Disconnect"/>).</summary>
+    /// <summary>
+    /// The queue bound was hit (policy <see cref="SlowConsumerPolicy.Disconnect"/>), or the writer
+    /// waited on one flush past <see cref="StreamOptions.WriteStallTimeout"/>.
+    /// </summary>
     SlowConsumer,
 
     /// <summary>A caller asked (<c>IClientGrain.DisconnectAsync</c>).</summary>

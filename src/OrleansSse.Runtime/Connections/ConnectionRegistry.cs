@@ -195,6 +195,46 @@ internal sealed partial class ConnectionRegistry : IDisposable
     }
 
     /// <summary>
+    /// Cuts as slow consumers (<see cref="SseConnection.CutStalled"/>) the streams whose writer has
+    /// waited on one flush to the client for <paramref name="timeout"/> or longer at
+    /// <paramref name="now"/> (an <see cref="Environment.TickCount64"/> value): their client stopped
+    /// reading (<see cref="StreamOptions.WriteStallTimeout"/>). Returns how many.
+    /// </summary>
+    public int CutStalled(long now, TimeSpan timeout)
+    {
+        var since = now - (long)timeout.TotalMilliseconds;
+        List<SseConnection>? stalled = null;
+        lock (_gate)
+        {
+            // As ExpireDue: no snapshot copy, nothing allocated unless a stream stalled.
+            foreach (var connection in _connections)
+            {
+                if (connection.IsWriteStalled(since))
+                {
+                    (stalled ??= []).Add(connection);
+                }
+            }
+        }
+
+        if (stalled is null)
+        {
+            return 0;
+        }
+
+        var cut = 0;
+        foreach (var connection in stalled)
+        {
+            if (connection.CutStalled())
+            {
+                RegistryLog.WriteStalled(_logger, connection.ClientId, timeout);
+                cut++;
+            }
+        }
+
+        return cut;
+    }
+
+    /// <summary>
     /// Starts draining: refuses new streams and ends every open one after what it has queued, with
     /// a short <c>retry:</c> hint so browsers resume on another silo.
     /// </summary>

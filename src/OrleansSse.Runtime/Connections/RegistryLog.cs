@@ -15,4 +15,8 @@ internal static partial class RegistryLog
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Unsubscribing {Target} failed")]
     public static partial void UnsubscribeFailed(ILogger logger, string target, Exception exception);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Information,
+        Message = "Stream of client {ClientId} cut as a slow consumer: its writer waited on the client for more than {Timeout}")]
+    public static partial void WriteStalled(ILogger logger, string clientId, TimeSpan timeout);
 }

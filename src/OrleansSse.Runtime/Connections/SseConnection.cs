@@ -15,18 +15,28 @@ namespace OrleansSse.Connections;
 /// <see cref="FrameQueue"/>): superseded frames are counted as coalesced, not dropped, and do not
 /// count toward the queue bound. No lock is held while writing to the socket.
 /// An idle stream holds no cancellation source or timer: stopping wakes the writer and cancels
-/// its pending flush (<see cref="PipeWriter.CancelPendingFlush"/>); deadlines are swept silo-wide.
+/// its pending flush (<see cref="PipeWriter.CancelPendingFlush"/>); deadlines are swept silo-wide,
+/// and so are stalled writers: a flush that does not complete at once records when it started
+/// (one store, only then), and the silo's sweep cuts a stream whose flush waits too long
+/// (<see cref="StreamOptions.WriteStallTimeout"/>, <see cref="CutStalled"/>). A writer flushes at
+/// least every <see cref="MaxBytesPerFlush"/> bytes, so one flush's wait measures the client's
+/// progress, not the size of what was queued (a long replay).
 /// </summary>
 internal sealed class SseConnection
 {
+    /// <summary>Most bytes written between two flushes (unless one frame is longer).</summary>
+    internal const int MaxBytesPerFlush = 64 * 1024;
+
     private readonly object _lock = new();
     private readonly StreamOptions _options;
     private readonly SseMetrics _metrics;
     private SseTarget[] _targets = new SseTarget[2]; // the client and everyone, then its groups
     private int _targetCount;
     private PipeWriter? _output; // while the writer runs: a stop cancels its pending flush
+    private Action? _abort; // while the writer runs, if given: a cut aborts the client's connection
     private bool _stopped; // the writer must return: the client went away or the broker cut the stream
     private long _deadlineTicks; // UTC ticks at which the stream expires; 0 for never
+    private long _flushWaitingSince; // Environment.TickCount64 when the pending flush went asynchronous; 0 while none waits
     private FrameQueue _pending = new();
     private FrameQueue _spare = new();
     private readonly WakeSignal _wake = new();
@@ -122,6 +132,33 @@ internal sealed class SseConnection
 
     /// <summary>Whether the stream's deadline has passed at <paramref name="now"/>.</summary>
     internal bool IsDue(DateTimeOffset now) => Volatile.Read(ref _deadlineTicks) is > 0 and var ticks && ticks <= now.UtcTicks;
+
+    /// <summary>
+    /// Whether the writer has waited on one flush to the client since <paramref name="since"/>
+    /// (an <see cref="Environment.TickCount64"/> value) or earlier.
+    /// </summary>
+    internal bool IsWriteStalled(long since) => Volatile.Read(ref _flushWaitingSince) is > 0 and var started && started <= since;
+
+    /// <summary>
+    /// Cuts the stream as a slow consumer because its writer stalled (the client stopped reading):
+    /// counted as the queue bound's disconnects, queued frames released, the writer's flush
+    /// cancelled. Also cuts a stream that was ending gracefully (expiry, drain, a requested
+    /// disconnect), which a stalled writer would never finish. Returns false if the stream had
+    /// already been cut or its writer had already stopped.
+    /// </summary>
+    internal bool CutStalled()
+    {
+        lock (_lock)
+        {
+            if (_stopped || CloseReason is not (CloseReason.None or CloseReason.Draining or CloseReason.Expired or CloseReason.Requested))
+            {
+                return false;
+            }
+
+            SlowConsumerLocked(_pending.Count + (_held?.Count ?? 0));
+            return true;
+        }
+    }
 
     internal void SetCursor(string epoch, long position)
     {
@@ -275,23 +312,26 @@ internal sealed class SseConnection
     /// The client went away, as seen by a caller that runs <see cref="RunAsync"/> without a request
     /// token: the writer stops. <see cref="CloseReason"/> stays <see cref="CloseReason.None"/>.
     /// </summary>
-    internal void ClientGone() => Stop();
+    internal void ClientGone() => Stop(cut: false);
 
     /// <summary>
-    /// Writes queued frames until the stream ends: drains everything queued, then flushes once.
-    /// Returns when the client goes away (<paramref name="requestAborted"/> or <see cref="ClientGone"/>)
-    /// or the broker closes the stream.
+    /// Writes queued frames until the stream ends: drains everything queued, then flushes once
+    /// (once per <see cref="MaxBytesPerFlush"/> bytes of a long batch). Returns when the client goes away (<paramref name="requestAborted"/> or <see cref="ClientGone"/>)
+    /// or the broker closes the stream. A cut cancels the pending flush and, if given, calls
+    /// <paramref name="abort"/>: for an output whose pending flush a cancel does not end (a flush of
+    /// Kestrel's HTTP/1.1 response body goes on waiting for the client), aborting the connection does.
     /// </summary>
-    public async Task RunAsync(PipeWriter output, CancellationToken requestAborted)
+    public async Task RunAsync(PipeWriter output, CancellationToken requestAborted, Action? abort = null)
     {
         lock (_lock)
         {
             _output = output;
+            _abort = abort;
         }
 
         // Without a request token (a caller that reports the client going away with ClientGone)
         // nothing is registered: an idle stream holds no registration.
-        using var onAborted = requestAborted.UnsafeRegister(static c => ((SseConnection)c!).Stop(), this);
+        using var onAborted = requestAborted.UnsafeRegister(static c => ((SseConnection)c!).Stop(cut: false), this);
         try
         {
             while (true)
@@ -327,19 +367,37 @@ internal sealed class SseConnection
                     continue;
                 }
 
-                var count = batch.Count;
-                while (batch.TryDequeue(out var bytes))
+                while (batch.Count > 0)
                 {
-                    output.Write(bytes.Span);
-                }
+                    var count = 0;
+                    var written = 0;
+                    while (written < MaxBytesPerFlush && batch.TryDequeue(out var bytes))
+                    {
+                        output.Write(bytes.Span);
+                        written += bytes.Length;
+                        count++;
+                    }
 
-                // A stop cancels this flush (the loop then sees it stopped); a client that went
-                // away completes it.
-                var result = await output.FlushAsync().ConfigureAwait(false);
-                _metrics.FramesWritten(count);
-                if (result.IsCompleted)
-                {
-                    return;
+                    // A stop cancels this flush; a client that went away completes it. One that
+                    // does not complete at once is timed by the silo's stall sweep.
+                    var flush = output.FlushAsync();
+                    var waits = !flush.IsCompleted;
+                    if (waits)
+                    {
+                        Volatile.Write(ref _flushWaitingSince, Math.Max(Environment.TickCount64, 1));
+                    }
+
+                    var result = await flush.ConfigureAwait(false);
+                    if (waits)
+                    {
+                        Volatile.Write(ref _flushWaitingSince, 0);
+                    }
+
+                    _metrics.FramesWritten(count);
+                    if (result.IsCompleted || (result.IsCanceled && IsStopped))
+                    {
+                        return;
+                    }
                 }
             }
         }
@@ -349,17 +407,24 @@ internal sealed class SseConnection
         }
         finally
         {
+            Volatile.Write(ref _flushWaitingSince, 0);
             lock (_lock)
             {
+                // Nothing is written from here on: what is still queued (or left of the writer's batch) goes.
                 _output = null;
+                _abort = null;
+                _pending.Clear();
+                _spare.Clear();
             }
         }
     }
 
-    // The writer returns: wakes it if it waits for frames, cancels its flush if it waits for the client.
-    private void Stop()
+    // The writer returns: wakes it if it waits for frames, cancels its flush if it waits for the
+    // client (and, for a cut, aborts the connection if the writer was given a way to).
+    private void Stop(bool cut)
     {
         PipeWriter? output;
+        Action? abort;
         lock (_lock)
         {
             if (_stopped)
@@ -369,10 +434,12 @@ internal sealed class SseConnection
 
             _stopped = true;
             output = _output;
+            abort = cut ? _abort : null;
             Wake();
         }
 
         output?.CancelPendingFlush();
+        abort?.Invoke();
     }
 
     private bool EnqueueEventLocked(Frame frame, bool bounded)
@@ -444,5 +511,5 @@ internal sealed class SseConnection
     // Cancelling a flush may run the writer's continuation synchronously; do it off the caller's
     // stack, which may be a backplane delivery loop or hold this connection's lock.
     private void CancelLater() =>
-        ThreadPool.UnsafeQueueUserWorkItem(static c => c.Stop(), this, preferLocal: false);
+        ThreadPool.UnsafeQueueUserWorkItem(static c => c.Stop(cut: true), this, preferLocal: false);
 }

@@ -19,12 +19,31 @@ public sealed class StreamOptions
     public SlowConsumerPolicy SlowConsumerPolicy { get; set; } = SlowConsumerPolicy.Disconnect;
 
     /// <summary>
+    /// How long a stream's writer may wait on one flush to the client (the client's socket takes
+    /// no more bytes: it stopped reading) before the stream is cut as a slow consumer (counted with
+    /// the queue bound's disconnects; its queued frames are released). Covers every stream, detached
+    /// (<see cref="DetachFromKestrel"/>, outside Kestrel's minimum response data rate) or not:
+    /// Kestrel's <c>MinResponseDataRate</c> (240 bytes/s by default) gives each write time in
+    /// proportion to its size, minutes for one flush of 64 KB, so it alone leaves a stalled stream's
+    /// memory pinned far longer; this timeout does not depend on what is queued. A writer flushes at
+    /// least every 64 KB, so a client that keeps reading (e.g. a long replay on a slow link) is not
+    /// cut. Limit: a flush waits until the socket has taken its bytes, and the kernel frees room in
+    /// a full send buffer in large steps (on Linux, once about a third of it has drained), so a
+    /// client must read at least that much per timeout; send buffers grow with the connection's
+    /// window (tens of KB for a slow client across a network, megabytes on loopback). Checked once
+    /// a second by the silo's sweep (a stream is cut up to a second after the timeout). Default
+    /// 30 s; <see cref="TimeSpan.Zero"/>: off (a client that stops reading is then only cut by the
+    /// queue bound, once enough live events arrive, or, in Kestrel, by its data rate).
+    /// </summary>
+    public TimeSpan WriteStallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Whether a started stream on a plaintext HTTP/1.1 connection leaves Kestrel's request
     /// processing (used by the silo host): the silo then writes the chunked body on the connection
     /// itself, and an open stream no longer holds Kestrel's per-request state (about half the memory
     /// of an idle stream, bench/RESULTS.md). HTTPS and HTTP/2 streams always stay in Kestrel.
-    /// Detached streams are outside Kestrel's per-request timeouts and minimum data rates (the queue
-    /// bound still cuts a client that stops reading). Default true.
+    /// Detached streams are outside Kestrel's per-request timeouts and minimum data rates (a client
+    /// that stops reading is cut by <see cref="WriteStallTimeout"/> and the queue bound). Default true.
     /// </summary>
     public bool DetachFromKestrel { get; set; } = true;
 

@@ -27,7 +27,7 @@ internal sealed class SseMetrics
     /// <summary>Events published through this process's grains (HTTP API, AI streaming, embedded callers).</summary>
     public long EventsPublished => Volatile.Read(ref _eventsPublished);
 
-    /// <summary>Connections ended by the slow-consumer policy.</summary>
+    /// <summary>Connections ended as slow consumers (the queue bound's policy, or a write stall).</summary>
     public long SlowConsumerDisconnects => Volatile.Read(ref _slowConsumerDisconnects);
 
     internal void ConnectionOpened()
@@ -78,7 +78,7 @@ internal sealed class SseMetrics
         Counter(output, "orleanssse_frames_written_total", "Event frames written to streams.", ref _framesWritten);
         Counter(output, "orleanssse_frames_dropped_total", "Event frames dropped by the slow-consumer policy.", ref _framesDropped);
         Counter(output, "orleanssse_frames_coalesced_total", "Event frames superseded by a newer one with the same coalesce key (in a queue or a replay), never written.", ref _framesCoalesced);
-        Counter(output, "orleanssse_slow_consumer_disconnects_total", "Streams ended because their queue bound was hit.", ref _slowConsumerDisconnects);
+        Counter(output, "orleanssse_slow_consumer_disconnects_total", "Streams ended as slow consumers: their queue bound was hit or their writer stalled on the client.", ref _slowConsumerDisconnects);
         Counter(output, "orleanssse_resumes_total", "Streams opened with a Last-Event-ID (reconnects).", ref _resumes);
         Counter(output, "orleanssse_resumes_unrecovered_total", "Resumes told \"recovered\": false.", ref _resumesUnrecovered);
     }

@@ -15,7 +15,8 @@ namespace OrleansSse.Silo.Detach;
 /// transport output, <see cref="ChunkedBodyWriter"/>), watches the input for the client going
 /// away, and ends the body with the terminating chunk on a graceful end (or aborts the connection).
 /// Limits: a detached stream is outside Kestrel's per-request timeouts and its minimum response
-/// data rate (a client that stops reading is cut by the stream's queue bound once events arrive);
+/// data rate (a client that stops reading is cut by <c>Stream:WriteStallTimeout</c>, or by the
+/// stream's queue bound once events arrive);
 /// Kestrel still counts the connection (MaxConcurrentConnections) and aborts it when the server's
 /// shutdown timeout ends. The connection is closed after the stream, never reused for another request.
 /// </summary>

@@ -159,7 +159,7 @@ internal static class StreamEndpoint
 
                 try
                 {
-                    if (!await session.WriteAsync(context.Response.BodyWriter, context.RequestAborted))
+                    if (!await session.WriteAsync(context.Response.BodyWriter, context.Abort, context.RequestAborted))
                     {
                         context.Abort();
                     }

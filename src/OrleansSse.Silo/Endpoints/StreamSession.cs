@@ -21,11 +21,13 @@ internal sealed class StreamSession(
     /// <summary>
     /// Writes the stream through Kestrel until it ends. Returns true when it ended gracefully
     /// (drain, expiry, a requested disconnect, or the client went away) and false when the broker
-    /// cut it (the connection should then be aborted). <see cref="EndAsync"/> is the caller's.
+    /// cut it (the connection should then be aborted). <paramref name="abort"/> aborts the connection
+    /// as soon as the broker cuts the stream: a flush of Kestrel's response body that waits for a
+    /// client that stopped reading does not end when cancelled. <see cref="EndAsync"/> is the caller's.
     /// </summary>
-    public async Task<bool> WriteAsync(PipeWriter output, CancellationToken requestAborted)
+    public async Task<bool> WriteAsync(PipeWriter output, Action abort, CancellationToken requestAborted)
     {
-        await connection.RunAsync(output, requestAborted).ConfigureAwait(false);
+        await connection.RunAsync(output, requestAborted, abort).ConfigureAwait(false);
         return EndedGracefully();
     }
 

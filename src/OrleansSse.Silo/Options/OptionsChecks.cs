@@ -24,6 +24,9 @@ internal static class OptionsChecks
     /// <summary>The longest <see cref="RetentionOptions.MembershipLifetime"/> accepted (a deadline must stay a representable date).</summary>
     private static readonly TimeSpan LongestMembershipLifetime = TimeSpan.FromDays(365);
 
+    /// <summary>The longest <see cref="StreamOptions.WriteStallTimeout"/> accepted (longer protects nothing).</summary>
+    private static readonly TimeSpan LongestWriteStallTimeout = TimeSpan.FromDays(1);
+
     public static void AddCheckedOptions(this IServiceCollection services, IConfigurationSection silo)
     {
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StartupChecks>());
@@ -34,6 +37,8 @@ internal static class OptionsChecks
         services.AddOptions<StreamOptions>().BindChecked(silo.GetSection("Stream"))
             .Validate(o => o.HeartbeatInterval > TimeSpan.Zero, Message("Stream:HeartbeatInterval", "must be longer than zero"))
             .Validate(o => o.QueueCapacity >= 1, Message("Stream:QueueCapacity", "must be at least 1"))
+            .Validate(o => o.WriteStallTimeout >= TimeSpan.Zero && o.WriteStallTimeout <= LongestWriteStallTimeout,
+                Message("Stream:WriteStallTimeout", "must be between 00:00:00 (off) and 1.00:00:00"))
             .Validate(o => o.RetryMilliseconds >= 0 && o.DrainRetryMilliseconds >= 0,
                 Message("Stream:RetryMilliseconds and DrainRetryMilliseconds", "must not be negative"))
             .ValidateOnStart();
