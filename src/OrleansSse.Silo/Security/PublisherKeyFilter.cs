@@ -6,7 +6,8 @@ namespace OrleansSse.Silo.Security;
 /// Requires <c>Authorization: Bearer &lt;publisher key&gt;</c> when keys are configured: 401 (with
 /// <c>WWW-Authenticate: Bearer</c>) when it is missing, 403 when the key is wrong. The handler
 /// does not run on refusal, so nothing is read, published or changed. Wrong keys are counted per
-/// remote address (<see cref="PublisherKeyGuard"/>): past its allowance they get 429.
+/// remote address (<see cref="PublisherKeyGuard"/>): past its allowance every call from that
+/// address gets 429 without its key being checked, so guessing cannot go faster than the allowance.
 /// </summary>
 internal sealed class PublisherKeyFilter(PublisherKeyRing keys, PublisherKeyGuard guard) : IEndpointFilter
 {
@@ -28,16 +29,26 @@ internal sealed class PublisherKeyFilter(PublisherKeyRing keys, PublisherKeyGuar
                 "This endpoint requires a publisher key: 'Authorization: Bearer <key>'."));
         }
 
+        // An address that presented too many wrong keys gets no answer on any key for a while:
+        // checking the key first would still let it guess at full speed.
+        var remote = RemoteAddress.Key(http.Connection.RemoteIpAddress);
+        if (guard.IsBlocked(remote))
+        {
+            return ValueTask.FromResult<object?>(TooManyWrongKeys(http));
+        }
+
         var index = keys.Match(presented);
         if (index < 0)
         {
-            var wait = guard.RecordWrongKey(RemoteAddress.Key(http.Connection.RemoteIpAddress));
-            return ValueTask.FromResult<object?>(wait == 0
+            return ValueTask.FromResult<object?>(guard.RecordWrongKey(remote)
                 ? Problems.Forbidden("The publisher key is not valid.")
-                : Problems.TooMany(http, "Too many wrong publisher keys from this address.", wait));
+                : TooManyWrongKeys(http));
         }
 
         http.Items[PublisherItem] = "key:" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return next(context);
     }
+
+    private static IResult TooManyWrongKeys(HttpContext http) =>
+        Problems.TooMany(http, "Too many wrong publisher keys from this address; no key is checked until it slows down.", PublisherKeyGuard.BlockSeconds);
 }

@@ -4,14 +4,20 @@ namespace OrleansSse.Silo.Security;
 
 /// <summary>
 /// Slows down guessing of publisher keys: each remote address (an IPv6 one by its /64) may present
-/// <see cref="Burst"/> wrong keys at once, then <see cref="PerSecond"/> a second; past that its
-/// calls with a wrong key get 429 instead of 403, and the silo logs a warning (at most one every
-/// <see cref="WarningInterval"/>, so an attack cannot flood the log). Local to this silo.
+/// <see cref="Burst"/> wrong keys at once, then <see cref="PerSecond"/> a second. An address past
+/// that is blocked until its allowance refills: its calls get 429 whatever key they carry (so a
+/// right guess cannot be told from a wrong one), and the silo logs a warning (at most one every
+/// <see cref="WarningInterval"/>, so an attack cannot flood the log). Local to this silo. Limit: a
+/// publisher sharing its address with a guesser is blocked with it.
 /// </summary>
 internal sealed class PublisherKeyGuard(TimeProvider time, ILogger<PublisherKeyGuard> logger) : IDisposable
 {
     public const int Burst = 100;
     public const int PerSecond = 10;
+
+    /// <summary>The <c>Retry-After</c> of a blocked call: when one more wrong key would be allowed.</summary>
+    public const int BlockSeconds = 1;
+
     public static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(10);
 
     private readonly PartitionedRateLimiter<string> _failures = PartitionedRateLimiter.Create<string, string>(
@@ -25,31 +31,45 @@ internal sealed class PublisherKeyGuard(TimeProvider time, ILogger<PublisherKeyG
         }));
 
     private long _lastWarning = long.MinValue;
-    private long _throttledSinceWarning;
+    private long _blockedSinceWarning;
 
-    /// <summary>Counts a wrong key from <paramref name="remote"/>; returns 0 while it is within the allowance, else the seconds to wait (at least 1).</summary>
-    public int RecordWrongKey(string remote)
+    /// <summary>Whether <paramref name="remote"/> has used up its wrong keys (its calls are refused unchecked).</summary>
+    public bool IsBlocked(string remote)
+    {
+        if (_failures.GetStatistics(remote) is not { CurrentAvailablePermits: <= 0 })
+        {
+            return false;
+        }
+
+        Blocked(remote);
+        return true;
+    }
+
+    /// <summary>Counts a wrong key from <paramref name="remote"/>; false when it was one too many (the address is blocked now).</summary>
+    public bool RecordWrongKey(string remote)
     {
         using var lease = _failures.AttemptAcquire(remote);
         if (lease.IsAcquired)
         {
-            return 0;
+            return true;
         }
 
-        var throttled = Interlocked.Increment(ref _throttledSinceWarning);
+        Blocked(remote);
+        return false;
+    }
+
+    public void Dispose() => _failures.Dispose();
+
+    private void Blocked(string remote)
+    {
+        var blocked = Interlocked.Increment(ref _blockedSinceWarning);
         var now = time.GetTimestamp();
         var last = Interlocked.Read(ref _lastWarning);
         if ((last == long.MinValue || time.GetElapsedTime(last, now) >= WarningInterval)
             && Interlocked.CompareExchange(ref _lastWarning, now, last) == last)
         {
-            Interlocked.Exchange(ref _throttledSinceWarning, 0);
-            SecurityLog.PublisherKeyGuessing(logger, remote, throttled);
+            Interlocked.Exchange(ref _blockedSinceWarning, 0);
+            SecurityLog.PublisherKeyGuessing(logger, remote, blocked);
         }
-
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
-            ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
-            : 1;
     }
-
-    public void Dispose() => _failures.Dispose();
 }

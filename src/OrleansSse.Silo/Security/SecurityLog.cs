@@ -23,8 +23,8 @@ internal static partial class SecurityLog
     public static partial void GroupsOpenToSubscribers(ILogger logger);
 
     [LoggerMessage(EventId = 507, Level = LogLevel.Warning,
-        Message = "Too many wrong publisher keys from {Remote}: its calls get 429 until it slows down ({Throttled} such call(s) since the last warning).")]
-    public static partial void PublisherKeyGuessing(ILogger logger, string remote, long throttled);
+        Message = "Too many wrong publisher keys from {Remote}: its calls get 429, their keys unchecked, until it slows down ({Blocked} such call(s) since the last warning).")]
+    public static partial void PublisherKeyGuessing(ILogger logger, string remote, long blocked);
 
     [LoggerMessage(EventId = 504, Level = LogLevel.Information,
         Message = "Subscriber token refused (401): {Reason}{Detail}")]
