@@ -97,6 +97,22 @@ public sealed class RedisMembershipLapseTests(RedisServerFixture redis) : IClass
         Assert.Empty(await silos[0].GetGroupMembersAsync("joined"));
     }
 
+    [Fact]
+    public async Task AJoinOrRefreshNeverShortensALaterDeadline()
+    {
+        await using var forever = new BackplaneSet(await redis.CreateBackplanesAsync(1, new RetentionOptions { MembershipLifetime = TimeSpan.Zero }, _clock, _prefix));
+        await using var silos = await CreateAsync();
+        await forever[0].AddToGroupAsync("room", "kim");
+
+        await silos[0].AddToGroupAsync("room", "kim");
+        await silos[0].RefreshMembershipsAsync(["kim"]);
+        _clock.Advance(Lifetime * 2);
+
+        Assert.Equal(["kim"], await silos[1].GetGroupMembersAsync("room"));
+        Assert.Equal(-1, Ttl("members:room"));
+        Assert.Equal(-1, Ttl("groups:kim"));
+    }
+
     private async Task<BackplaneSet> CreateAsync() =>
         new(await redis.CreateBackplanesAsync(2, new RetentionOptions { MembershipLifetime = Lifetime }, _clock, _prefix));
 

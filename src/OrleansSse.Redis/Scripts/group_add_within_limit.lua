@@ -26,9 +26,9 @@ for i = 7, #ARGV do
   local group = ARGV[i]
   local members = KEYS[i - 2]
   settle_group(members, now, deadline)
-  redis.call('ZADD', members, deadline, ARGV[3])
+  redis.call('ZADD', members, 'GT', deadline, ARGV[3])
   expire_at_latest(members, now)
-  local added = redis.call('ZADD', KEYS[3], deadline, group)
+  local added = redis.call('ZADD', KEYS[3], 'GT', deadline, group)
   local pos = redis.call('INCR', KEYS[2])
   if added == 1 then
     redis.call('HSET', KEYS[4], group, pos)

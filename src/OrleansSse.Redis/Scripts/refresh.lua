@@ -1,5 +1,5 @@
 -- Pushes the deadline of the named memberships of several clients (a silo holds connections for
--- them) to ARGV 2, on both sides (the group's members and the client's groups). A membership that
+-- them) to ARGV 2 (a later deadline stays), on both sides (the group's members and the client's groups). A membership that
 -- lapsed or was left meanwhile is not brought back; a group the client joined since was not named
 -- but its join set its deadline.
 -- KEYS: per client: its groups (sorted set), its joined hash, then the members (sorted set) of
@@ -23,8 +23,8 @@ while a <= #ARGV do
     local members_key = KEYS[k + 1 + i]
     settle_group(members_key, now, deadline)
     if redis.call('ZSCORE', groups_key, group) then
-      redis.call('ZADD', groups_key, deadline, group)
-      redis.call('ZADD', members_key, deadline, client)
+      redis.call('ZADD', groups_key, 'GT', deadline, group)
+      redis.call('ZADD', members_key, 'GT', deadline, client)
       expire_at_latest(members_key, now)
       refreshed = refreshed + 1
     end

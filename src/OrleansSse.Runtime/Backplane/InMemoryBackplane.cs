@@ -79,6 +79,18 @@ public sealed class InMemoryBackplane : ISseBackplane
         }
     }
 
+    /// <summary>Entries in the membership lapse queue (for tests and diagnostics).</summary>
+    internal int MembershipsQueued
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _memberships.QueuedCount;
+            }
+        }
+    }
+
     /// <summary>This instance's epoch.</summary>
     public string Epoch { get; }
 

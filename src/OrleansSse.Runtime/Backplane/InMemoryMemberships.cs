@@ -23,10 +23,13 @@ internal sealed class InMemoryMemberships(TimeSpan lifetime)
     /// <summary>Memberships held (for tests and diagnostics).</summary>
     public int Count { get; private set; }
 
+    /// <summary>Entries waiting in the lapse queue (for tests and diagnostics): at most one per client held.</summary>
+    public int QueuedCount => _due.Count;
+
     /// <summary>Groups with at least one member held (for tests and diagnostics).</summary>
     public int GroupCount => _members.Count;
 
-    /// <summary>Clients with at least one membership held (for tests and diagnostics).</summary>
+    /// <summary>Clients held (for tests and diagnostics): those with memberships, and those that left their last group while queued.</summary>
     public int ClientCount => _clients.Count;
 
     /// <summary>Whether the client belongs to the group (call <see cref="Sweep"/> first).</summary>
@@ -126,6 +129,10 @@ internal sealed class InMemoryMemberships(TimeSpan lifetime)
             {
                 Queue(client, earliest);
             }
+            else
+            {
+                _clients.Remove(client.Id);
+            }
         }
     }
 
@@ -149,7 +156,10 @@ internal sealed class InMemoryMemberships(TimeSpan lifetime)
         }
 
         Count--;
-        if (client.Groups.Count == 0)
+
+        // A client still queued stays (empty) until its entry is due, so a client that leaves and
+        // joins again reuses it instead of queueing one more entry each time.
+        if (client.Groups.Count == 0 && !client.Queued)
         {
             _clients.Remove(client.Id);
         }

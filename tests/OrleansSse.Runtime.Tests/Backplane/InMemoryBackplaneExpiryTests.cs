@@ -170,5 +170,24 @@ public sealed class InMemoryBackplaneExpiryTests
         Assert.Equal((0, 0, 0), backplane.MembershipsHeld);
     }
 
+    [Fact]
+    public async Task JoiningAndLeavingOverAndOverKeepsOneQueueEntryPerClient()
+    {
+        var backplane = new InMemoryBackplane(new RetentionOptions { MaxAge = MaxAge, MembershipLifetime = TimeSpan.FromHours(1) }, _clock);
+        for (var i = 0; i < 1000; i++)
+        {
+            await backplane.AddToGroupAsync("room", "churner");
+            await backplane.RemoveFromGroupAsync("room", "churner");
+        }
+
+        Assert.Equal(1, backplane.MembershipsQueued);
+        Assert.Equal((0, 0, 1), backplane.MembershipsHeld);
+
+        _clock.Advance(TimeSpan.FromHours(1));
+        await backplane.PublishAsync(SseTarget.All, "message", "sweep");
+        Assert.Equal(0, backplane.MembershipsQueued);
+        Assert.Equal((0, 0, 0), backplane.MembershipsHeld);
+    }
+
     private InMemoryBackplane NewBackplane() => new(new RetentionOptions { MaxAge = MaxAge }, _clock);
 }
