@@ -97,13 +97,18 @@ public sealed partial class RedisBackplane : ISseBackplane, IAsyncDisposable
             return current;
         }, cancellationToken);
 
-    // Granularity of the position checkpoints (publish.lua, history.lua): a cursor up to this much
-    // younger than the meta-expiry horizon may be reported not recovered although nothing was lost.
-    private static readonly TimeSpan CheckpointBucket = TimeSpan.FromHours(1);
-
     // How long a stream's meta key (what it was trimmed through) outlives its newest event.
-    private long MetaExpiryMilliseconds =>
-        (long)(_retention.MaxAge + _options.StreamExpiryMargin + _options.TrimmedMarkerLifetime).TotalMilliseconds;
+    private TimeSpan MetaExpiry => _retention.MaxAge + _options.StreamExpiryMargin + _options.TrimmedMarkerLifetime;
+
+    private long MetaExpiryMilliseconds => (long)MetaExpiry.TotalMilliseconds;
+
+    // Older cursors resume not recovered (history.lua): past it, a stream's meta key may have
+    // expired, or a membership lapsed, taking the record of what the cursor missed.
+    private TimeSpan ForgetHorizon => MetaExpiry < _retention.GetMembershipLapseHorizon() ? MetaExpiry : _retention.GetMembershipLapseHorizon();
+
+    // Granularity of the position checkpoints (publish.lua, history.lua): a cursor up to this much
+    // younger than the horizon may be reported not recovered although nothing was lost.
+    private long CheckpointBucketMilliseconds => (long)Math.Clamp(ForgetHorizon.TotalMilliseconds / 16, 1_000, 3_600_000);
 
     /// <inheritdoc />
     public Task<PublishReceipt> PublishAsync(SseTarget target, string eventName, string data, CancellationToken cancellationToken = default) =>
@@ -133,7 +138,7 @@ public sealed partial class RedisBackplane : ISseBackplane, IAsyncDisposable
             MetaExpiryMilliseconds,
             64,
             coalesceKey ?? "",
-            (long)CheckpointBucket.TotalMilliseconds,
+            CheckpointBucketMilliseconds,
         ];
         return _connection.RunAsync("publish", async redis =>
         {
@@ -216,8 +221,8 @@ public sealed partial class RedisBackplane : ISseBackplane, IAsyncDisposable
             _time.GetUtcNow().ToUnixTimeMilliseconds(),
             (long)_retention.MaxAge.TotalMilliseconds,
             _retention.MaxReplayEvents,
-            (long)CheckpointBucket.TotalMilliseconds,
-            MetaExpiryMilliseconds,
+            CheckpointBucketMilliseconds,
+            (long)ForgetHorizon.TotalMilliseconds,
             _retention.MaxReplayBytes,
             .. distinct.Select(t => (RedisValue)joinedAt.GetValueOrDefault(t)),
         ];

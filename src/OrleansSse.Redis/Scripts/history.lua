@@ -2,7 +2,7 @@
 -- KEYS: 1 epoch, 2 sequence, 3 checkpoints (see publish.lua), then per target: stream, stream meta
 -- ARGV: 1 cursor epoch, 2 cursor position, 3 now (unix ms), 4 max age (ms), 5 max replay events
 --       (each stream yields at most its newest max + 1 entries; more than max means not recovered),
---       6 checkpoint bucket (ms), 7 meta expiry (ms), 8 max replay bytes (each stream yields its
+--       6 checkpoint bucket (ms), 7 horizon (ms: older cursors are not recovered), 8 max replay bytes (each stream yields its
 --       newest entries up to that many bytes of names and data; more means not recovered), then per
 --       target (optional): the position its history starts after for this reader (a group's join
 --       position), when later than the cursor
@@ -19,22 +19,23 @@ local seq = tonumber(redis.call('GET', KEYS[2]) or '0')
 local recovered = after <= seq
 local min_ts = tonumber(ARGV[3]) - tonumber(ARGV[4])
 
--- Meta keys (what an expired stream was trimmed through) expire too, after 'meta expiry'. A cursor
--- older than that horizon may have lost events nothing records any more: it is not recovered.
--- 'forgotten' is the first position taken after the horizon (the first checkpoint of a later
--- bucket, else the current position), once the checkpoints reach back past the horizon (before
--- that, e.g. just after an upgrade, no meta key has expired unseen).
+-- A cursor older than the horizon (ARGV 7) is not recovered: meta keys (what an expired stream
+-- was trimmed through) expire after a day, and group memberships lapse, so events it missed may
+-- be recorded nowhere any more. 'forgotten' is the first position taken after the horizon (the
+-- first checkpoint of a bucket starting after it, else the current position), once a checkpoint
+-- of a bucket wholly before it shows the record reaches back that far; until then (a deployment
+-- younger than the horizon, or just upgraded from a release without checkpoints) it is 0.
 local bucket_ms = tonumber(ARGV[6])
-local horizon_bucket = math.floor((tonumber(ARGV[3]) - tonumber(ARGV[7])) / bucket_ms)
+local horizon = tonumber(ARGV[3]) - tonumber(ARGV[7])
 local checkpoints = redis.call('HGETALL', KEYS[3])
 local reaches_back = false
 local forgotten = nil
 for i = 1, #checkpoints, 2 do
-  local b = tonumber(checkpoints[i])
+  local s = tonumber(checkpoints[i])
   local p = tonumber(checkpoints[i + 1])
-  if b <= horizon_bucket then
+  if s + bucket_ms <= horizon then
     reaches_back = true
-  elseif forgotten == nil or p < forgotten then
+  elseif s > horizon and (forgotten == nil or p < forgotten) then
     forgotten = p
   end
 end

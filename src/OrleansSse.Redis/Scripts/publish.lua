@@ -1,6 +1,6 @@
 -- Publishes one event: next position, append to the target's stream, trim, publish live.
 -- KEYS: 1 epoch, 2 sequence, 3 target stream, 4 target stream meta (hash: trimmed, last),
---       5 checkpoints (hash: time bucket -> first position taken in it)
+--       5 checkpoints (hash: bucket start (unix ms) -> first position taken in it)
 -- ARGV: 1 new epoch (used only when none exists), 2 target channel, 3 target kind,
 --       4 target key, 5 event name, 6 data, 7 now (unix ms), 8 max events per stream,
 --       9 max age (ms), 10 stream expiry (ms), 11 meta expiry (ms), 12 age-trim batch size,
@@ -50,25 +50,25 @@ redis.call('HSET', KEYS[4], 'last', pos)
 redis.call('PEXPIRE', stream, tonumber(ARGV[10]))
 redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[11]))
 
--- The first position of each time bucket, so history.lua can still tell a cursor is older than the
--- meta keys that expired (see there). Buckets wholly older than that horizon are dropped, all but
--- the newest of them, which proves the checkpoints reach back that far.
+-- The first position of each time bucket (field: the bucket's start, unix ms), so history.lua can
+-- tell how old a cursor is. Of the buckets wholly older than the meta-key lifetime (the longest
+-- horizon a reader uses), the newest two are kept: they prove the record reaches back that far,
+-- even for a reader whose clock is a little behind.
 local bucket_ms = tonumber(ARGV[14])
-if redis.call('HSETNX', KEYS[5], string.format('%d', math.floor(now / bucket_ms)), pos) == 1 then
-  local horizon_bucket = math.floor((now - tonumber(ARGV[11])) / bucket_ms)
-  local buckets = redis.call('HKEYS', KEYS[5])
-  local keep = nil
-  for i = 1, #buckets do
-    local b = tonumber(buckets[i])
-    if b <= horizon_bucket and (keep == nil or b > keep) then
-      keep = b
+local bucket_start = now - (now % bucket_ms)
+if redis.call('HSETNX', KEYS[5], string.format('%d', bucket_start), pos) == 1 then
+  local keep_back = now - tonumber(ARGV[11])
+  local old = {}
+  local starts = redis.call('HKEYS', KEYS[5])
+  for i = 1, #starts do
+    local s = tonumber(starts[i])
+    if s + bucket_ms <= keep_back then
+      old[#old + 1] = s
     end
   end
-  for i = 1, #buckets do
-    local b = tonumber(buckets[i])
-    if b <= horizon_bucket and b ~= keep then
-      redis.call('HDEL', KEYS[5], buckets[i])
-    end
+  table.sort(old)
+  for i = 1, #old - 2 do
+    redis.call('HDEL', KEYS[5], string.format('%d', old[i]))
   end
 end
 

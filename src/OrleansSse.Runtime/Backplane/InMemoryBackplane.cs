@@ -23,6 +23,7 @@ public sealed class InMemoryBackplane : ISseBackplane
     private readonly TimeProvider _time;
     private readonly InMemoryStreams _streams;
     private readonly InMemoryMemberships _memberships;
+    private readonly PositionCheckpoints? _lapseCheckpoints; // when memberships can lapse: how old a cursor is
     // Copy-on-write arrays: a handler may unsubscribe (even synchronously) while a message is delivered.
     private readonly Dictionary<SseTarget, Action<BackplaneMessage>[]> _subscribers = [];
     private long _position;
@@ -40,6 +41,11 @@ public sealed class InMemoryBackplane : ISseBackplane
         _time = time ?? TimeProvider.System;
         _streams = new InMemoryStreams(_retention);
         _memberships = new InMemoryMemberships(_retention.MembershipLifetime);
+        if (_retention.MembershipLifetime > TimeSpan.Zero)
+        {
+            _lapseCheckpoints = new PositionCheckpoints(_retention.GetMembershipLapseHorizon());
+        }
+
         Epoch = EpochGenerator.NewEpoch();
     }
 
@@ -126,6 +132,7 @@ public sealed class InMemoryBackplane : ISseBackplane
             var message = new BackplaneMessage(target, MessageKind.Event, ++_position, Epoch, eventName, data, coalesceKey);
             var now = Sweep();
             _streams.Append(message, now);
+            _lapseCheckpoints?.Record(now, message.Position);
             var subscribers = Deliver(message);
             return Task.FromResult(new PublishReceipt(message.Cursor, subscribers));
         }
@@ -257,11 +264,14 @@ public sealed class InMemoryBackplane : ISseBackplane
 
             var recovered = after.Position <= _position;
             var now = Sweep();
+
+            // A cursor older than the lapse horizon may have lost a group's events with its membership.
+            var forgotten = _lapseCheckpoints?.ForgottenBefore(now, _position) ?? 0;
             var events = new List<BackplaneMessage>();
             foreach (var target in targets.Distinct())
             {
                 var from = Math.Max(after.Position, joinedAt.GetValueOrDefault(target));
-                recovered &= _streams.CopyAfter(target, from, now, events);
+                recovered &= _streams.CopyAfter(target, from, now, events) && from >= forgotten;
             }
 
             events.Sort(static (a, b) => a.Position.CompareTo(b.Position));

@@ -42,7 +42,29 @@ public sealed class RetentionOptions
     /// A membership past its deadline lapses: it is no longer listed, the client no longer follows
     /// the group, and its storage is freed. Default 1 day; <see cref="TimeSpan.Zero"/>: memberships
     /// never lapse (they are kept until removed). A silo refuses a value other than zero below
-    /// <see cref="MaxAge"/> (a lapsed member could not have been replayed beyond it anyway).
+    /// <see cref="MaxAge"/>. A resume from a cursor older than <see cref="GetMembershipLapseHorizon"/>
+    /// is not recovered.
     /// </summary>
     public TimeSpan MembershipLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How often silos refresh the memberships of the clients they hold streams for: a quarter of
+    /// <see cref="MembershipLifetime"/>, at most an hour; <see cref="Timeout.InfiniteTimeSpan"/> when
+    /// memberships never lapse.
+    /// </summary>
+    public TimeSpan GetMembershipRefreshInterval() => MembershipLifetime <= TimeSpan.Zero
+        ? Timeout.InfiniteTimeSpan
+        : TimeSpan.FromTicks(Math.Min(MembershipLifetime.Ticks / 4, TimeSpan.TicksPerHour));
+
+    /// <summary>
+    /// How old a cursor may be before a lapsed membership could have cost it events: a membership
+    /// lapses no sooner than <see cref="MembershipLifetime"/> after its client's last refresh, and a
+    /// connected client is refreshed every <see cref="GetMembershipRefreshInterval"/>; this allows two
+    /// of those (a slow refresh pass). A resume from an older cursor is not recovered: the groups the
+    /// client lost may have published meanwhile. <see cref="TimeSpan.MaxValue"/> when memberships
+    /// never lapse.
+    /// </summary>
+    public TimeSpan GetMembershipLapseHorizon() => MembershipLifetime <= TimeSpan.Zero
+        ? TimeSpan.MaxValue
+        : MembershipLifetime - (2 * GetMembershipRefreshInterval());
 }

@@ -27,8 +27,6 @@ internal sealed class MembershipRefresher : IDisposable
     /// <summary>Backplane calls per tick at most.</summary>
     public const int MaxBatchesPerTick = 16;
 
-    private static readonly TimeSpan LongestInterval = TimeSpan.FromHours(1);
-
     private readonly object _gate = new();
     private readonly Queue<string> _queue = new();
     private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
@@ -47,9 +45,8 @@ internal sealed class MembershipRefresher : IDisposable
         _backplane = backplane;
         _time = time;
         _logger = logger;
-        var lifetime = retention.Value.MembershipLifetime;
-        Enabled = lifetime > TimeSpan.Zero;
-        Interval = Enabled ? TimeSpan.FromTicks(Math.Min(lifetime.Ticks / 4, LongestInterval.Ticks)) : Timeout.InfiniteTimeSpan;
+        Enabled = retention.Value.MembershipLifetime > TimeSpan.Zero;
+        Interval = retention.Value.GetMembershipRefreshInterval();
         if (Enabled)
         {
             _registry.StreamOpened += Enqueue;

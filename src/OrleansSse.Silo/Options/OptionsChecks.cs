@@ -49,7 +49,7 @@ internal static class OptionsChecks
             .Validate(o => o.MaxReplayBytes >= 1, Message("Retention:MaxReplayBytes", "must be at least 1"))
             .Validate(o => o.MaxRetainedBytes >= 1, Message("Retention:MaxRetainedBytes", "must be at least 1"))
             .Validate(o => o.MembershipLifetime == TimeSpan.Zero || (o.MembershipLifetime >= o.MaxAge && o.MembershipLifetime <= LongestMembershipLifetime),
-                Message("Retention:MembershipLifetime", "must be 00:00:00 (memberships never lapse) or between Retention:MaxAge (a lapsed member could not have been replayed beyond it anyway) and 365.00:00:00"))
+                Message("Retention:MembershipLifetime", "must be 00:00:00 (memberships never lapse) or between Retention:MaxAge and 365.00:00:00"))
             .ValidateOnStart();
         services.AddOptions<LimitOptions>().BindChecked(silo.GetSection("Limits"))
             .Validate(o => o.MaxConnections >= 1 && o.MaxConnectionsPerIp >= 1 && o.MaxConnectionsPerClient >= 1,

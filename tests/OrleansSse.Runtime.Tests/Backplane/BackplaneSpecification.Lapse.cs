@@ -39,6 +39,29 @@ public abstract partial class BackplaneSpecification
     }
 
     [Fact]
+    public async Task ResumeFromBeforeAMembershipLapsedIsNotRecovered()
+    {
+        // Lifetime 1 h, refreshes every 15 min: a cursor older than 30 min may have lost a group's
+        // events with a lapsed membership, and nothing records that loss.
+        var clock = NewClock();
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions { MembershipLifetime = Lifetime }, clock);
+        var (group, client) = (Unique("g"), Unique("away"));
+        await silos[0].AddToGroupAsync(group, client);
+        var cursor = (await silos[0].PublishAsync(SseTarget.Client(client), "message", "last seen")).Cursor;
+
+        clock.Advance(TimeSpan.FromMinutes(59));
+        await silos[0].PublishAsync(SseTarget.Group(group), "message", "missed");
+        var recent = await silos[0].GetCurrentAsync();
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Empty(await silos[1].GetClientGroupsAsync(client));
+
+        var resumed = await silos[1].ReadHistoryAsync([SseTarget.Client(client), SseTarget.All], cursor);
+        var young = await silos[1].ReadHistoryAsync([SseTarget.Client(client), SseTarget.All], recent);
+        Assert.False(resumed.Recovered);
+        Assert.True(young.Recovered);
+    }
+
+    [Fact]
     public async Task RefreshedClientKeepsItsMembershipsForALifetimeFromTheRefresh()
     {
         var clock = NewClock();

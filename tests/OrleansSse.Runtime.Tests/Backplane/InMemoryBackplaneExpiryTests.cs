@@ -123,7 +123,8 @@ public sealed class InMemoryBackplaneExpiryTests
     [Fact]
     public async Task CursorOlderThanAForgottenMarkerIsStillNotRecovered()
     {
-        var backplane = NewBackplane();
+        // Memberships never lapse here: a day-old cursor is not judged by its age alone.
+        var backplane = new InMemoryBackplane(new RetentionOptions { MaxAge = MaxAge, MembershipLifetime = TimeSpan.Zero }, _clock);
         var client = SseTarget.Client("away");
         var before = await backplane.GetCurrentAsync();
         await backplane.PublishAsync(client, "message", "lost");
