@@ -27,8 +27,9 @@ public sealed class RetentionOptions
     public long MaxReplayBytes { get; set; } = 8L * 1024 * 1024;
 
     /// <summary>
-    /// Most memory the in-memory backplane's history takes, all streams together (counted as each
-    /// event's name and data in UTF-16 plus 128 bytes). Past it the streams appended to least
+    /// Most memory the in-memory backplane's retained events take, all streams together (counted as
+    /// each event's name, data and coalesce key in UTF-16 plus 128 bytes; the markers of dropped
+    /// streams come on top). Past it the streams appended to least
     /// recently are dropped first (a resume from before them is not recovered), then the oldest
     /// events of the newest. Bounds what publishers can make one silo hold. Default 512 MiB. The
     /// Redis backplane ignores it: size Redis with its own <c>maxmemory</c>.
