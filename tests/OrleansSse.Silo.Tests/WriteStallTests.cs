@@ -49,17 +49,19 @@ public sealed class WriteStallTests
     [InlineData(false)]
     public async Task ClientThatReadsSlowlyButSteadilyIsNotCut(bool detach)
     {
-        await using var cluster = await StartAsync("00:00:01", detach, direct: true);
+        // A 3 s timeout: a 64 KB flush to this reader takes a fraction of that even on a machine
+        // busy with other tests (a 1 s one was seen to run out there).
+        await using var cluster = await StartAsync("00:00:03", detach, direct: true);
         var silo = cluster.Silos[0];
         var resumeFrom = await PublishHistoryAsync(cluster);
         var disconnectsBefore = await silo.ReadMetricAsync(Disconnects);
 
-        // At most 4 KB every 10 ms (about 250 KB/s here) for 1 MB: several times the timeout, with
+        // At most 4 KB every 10 ms (about 250 KB/s here) for 1.5 MB: twice the timeout at least, with
         // the rest of the replay queued all along. One flush of all of it would wait that long (and
         // be cut); the writer flushes at least every 64 KB, and each flush completes well within it.
         using var reader = await RawHttpStream.OpenAsync(
             silo.BaseAddress, SseTestCluster.StreamPath("slow", lastEventId: resumeFrom), receiveBufferSize: 4096, internetSegments: true);
-        await reader.ReadSlowlyAsync(1024 * 1024, 4096, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(30));
+        await reader.ReadSlowlyAsync(1536 * 1024, 4096, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(60));
 
         Assert.Equal(disconnectsBefore, await silo.ReadMetricAsync(Disconnects));
         Assert.Equal(1, await silo.ReadMetricAsync(Active));
