@@ -168,30 +168,13 @@ internal sealed partial class ConnectionRegistry : IDisposable
     /// </summary>
     public int ExpireDue(DateTimeOffset horizon, ReadOnlyMemory<byte> last)
     {
-        List<SseConnection>? due = null;
-        lock (_gate)
-        {
-            // No snapshot copy: a sweep of every stream each second allocates nothing unless one is due.
-            foreach (var connection in _connections)
-            {
-                if (connection.IsDue(horizon))
-                {
-                    (due ??= []).Add(connection);
-                }
-            }
-        }
-
-        if (due is null)
-        {
-            return 0;
-        }
-
-        foreach (var connection in due)
+        var due = Where(horizon, static (connection, horizon) => connection.IsDue(horizon));
+        foreach (var connection in due ?? [])
         {
             connection.Expire(last);
         }
 
-        return due.Count;
+        return due?.Count ?? 0;
     }
 
     /// <summary>
@@ -202,27 +185,9 @@ internal sealed partial class ConnectionRegistry : IDisposable
     /// </summary>
     public int CutStalled(long now, TimeSpan timeout)
     {
-        var since = now - (long)timeout.TotalMilliseconds;
-        List<SseConnection>? stalled = null;
-        lock (_gate)
-        {
-            // As ExpireDue: no snapshot copy, nothing allocated unless a stream stalled.
-            foreach (var connection in _connections)
-            {
-                if (connection.IsWriteStalled(since))
-                {
-                    (stalled ??= []).Add(connection);
-                }
-            }
-        }
-
-        if (stalled is null)
-        {
-            return 0;
-        }
-
+        var stalled = Where(now - (long)timeout.TotalMilliseconds, static (connection, since) => connection.IsWriteStalled(since));
         var cut = 0;
-        foreach (var connection in stalled)
+        foreach (var connection in stalled ?? [])
         {
             if (connection.CutStalled())
             {
@@ -232,6 +197,25 @@ internal sealed partial class ConnectionRegistry : IDisposable
         }
 
         return cut;
+    }
+
+    // The streams that match, or null when none does. A sweep of every stream each second copies
+    // nothing and allocates nothing unless one matches.
+    private List<SseConnection>? Where<TState>(TState state, Func<SseConnection, TState, bool> match)
+    {
+        List<SseConnection>? matched = null;
+        lock (_gate)
+        {
+            foreach (var connection in _connections)
+            {
+                if (match(connection, state))
+                {
+                    (matched ??= []).Add(connection);
+                }
+            }
+        }
+
+        return matched;
     }
 
     /// <summary>
