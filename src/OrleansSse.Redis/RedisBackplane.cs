@@ -139,6 +139,7 @@ public sealed partial class RedisBackplane : ISseBackplane, IAsyncDisposable
             64,
             coalesceKey ?? "",
             CheckpointBucketMilliseconds,
+            (long)ForgetHorizon.TotalMilliseconds,
         ];
         return _connection.RunAsync("publish", async redis =>
         {

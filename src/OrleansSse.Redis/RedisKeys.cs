@@ -21,8 +21,8 @@ namespace OrleansSse.Redis;
 /// <c>PEXPIRE</c> at its latest deadline (<c>joined:</c> with <c>groups:</c>), so the keys of a
 /// client that stays away expire. Releases before lapsing stored <c>members:</c> and
 /// <c>groups:</c> as plain sets: a script that meets one turns it into a sorted set in place, every
-/// entry with the deadline of a membership made then. <c>checkpoints</c> (hash: hourly bucket →
-/// first position in it) tells how old a cursor is once the meta keys that recorded its losses
+/// entry with the deadline of a membership made then. <c>checkpoints</c> (hash: time bucket's
+/// start → first position published in it, and <c>last</c> → the last one published) tells how old a cursor is once the meta keys that recorded its losses
 /// have expired.
 /// Channels: <c>ch:{target}</c> (live messages, <see cref="RedisProtocol"/>) and <c>probe:{id}</c>.
 /// A target is <c>client:{id}</c>, <c>group:{name}</c> or <c>all</c>.
@@ -53,7 +53,7 @@ internal sealed class RedisKeys
     /// <summary>A target's stream bookkeeping: <c>trimmed</c> (highest trimmed position) and <c>last</c>.</summary>
     public RedisKey StreamMeta(SseTarget target) => _root + "meta:" + Name(target);
 
-    /// <summary>Position checkpoints: hourly time bucket → the first position taken in it.</summary>
+    /// <summary>Position checkpoints: time bucket's start (unix ms) → the first position published in it; <c>last</c> → the last one.</summary>
     public RedisKey Checkpoints => _root + "checkpoints";
 
     /// <summary>A group's members.</summary>

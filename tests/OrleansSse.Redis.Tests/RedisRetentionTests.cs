@@ -92,7 +92,7 @@ public sealed class RedisRetentionTests(RedisServerFixture redis) : IClassFixtur
     }
 
     [Fact]
-    public async Task CheckpointsKeepOnlyTheHoursBackToTheMetaExpiryHorizon()
+    public async Task CheckpointsKeepOnlyTheHoursBackToTheHorizon()
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
         var options = redis.CreateOptions();
@@ -103,10 +103,29 @@ public sealed class RedisRetentionTests(RedisServerFixture redis) : IClassFixtur
             clock.Advance(TimeSpan.FromHours(1));
         }
 
-        // The default meta-key lifetime (10 min + 1 min + 1 day) spans 25 or 26 hourly buckets,
-        // depending on where the hours fall, plus the two wholly before it that are kept.
+        // The default horizon (the lapse horizon, 22 h: a day less two hourly refreshes) spans 22 or
+        // 23 hourly buckets, depending on where the hours fall, plus the two wholly before it that
+        // are kept and 'last'.
         var held = int.Parse(redis.Send($"HLEN {{{options.KeyPrefix}}}:checkpoints").TrimStart(':'), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.InRange(held, 27, 28);
+        Assert.InRange(held, 25, 26);
+    }
+
+    [Fact]
+    public async Task CheckpointsReachBackOnlyAsFarAsTheShortestHorizonNeeds()
+    {
+        // Lifetime 10 min: the lapse horizon is 5 min, in buckets of 18.75 s.
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var options = redis.CreateOptions(retention: new RetentionOptions { MembershipLifetime = TimeSpan.FromMinutes(10) });
+        await using var backplane = new RedisBackplane(options, time: clock);
+        for (var i = 0; i < 600; i++)
+        {
+            await backplane.PublishAsync(SseTarget.All, "n", "x");
+            clock.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        // 16 buckets within the horizon, the one it falls in, two wholly before it, and 'last'.
+        var held = int.Parse(redis.Send($"HLEN {{{options.KeyPrefix}}}:checkpoints").TrimStart(':'), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(held, 18, 21);
     }
 
     [Fact]

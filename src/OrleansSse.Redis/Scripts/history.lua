@@ -21,8 +21,9 @@ local min_ts = tonumber(ARGV[3]) - tonumber(ARGV[4])
 
 -- A cursor older than the horizon (ARGV 7) is not recovered: meta keys (what an expired stream
 -- was trimmed through) expire after a day, and group memberships lapse, so events it missed may
--- be recorded nowhere any more. 'forgotten' is the first position taken after the horizon (the
--- first checkpoint of a bucket starting after it, else the current position), once a checkpoint
+-- be recorded nowhere any more. 'forgotten' is the first position published after the horizon
+-- (the first checkpoint of a bucket starting after it, else the last position published: nothing
+-- was published since, so a cursor at it missed nothing), once a checkpoint
 -- of a bucket wholly before it shows the record reaches back that far; until then (a deployment
 -- younger than the horizon, or just upgraded from a release without checkpoints) it is 0.
 local bucket_ms = tonumber(ARGV[6])
@@ -30,10 +31,13 @@ local horizon = tonumber(ARGV[3]) - tonumber(ARGV[7])
 local checkpoints = redis.call('HGETALL', KEYS[3])
 local reaches_back = false
 local forgotten = nil
+local last_published = seq
 for i = 1, #checkpoints, 2 do
   local s = tonumber(checkpoints[i])
   local p = tonumber(checkpoints[i + 1])
-  if s + bucket_ms <= horizon then
+  if s == nil then
+    last_published = p
+  elseif s + bucket_ms <= horizon then
     reaches_back = true
   elseif s > horizon and (forgotten == nil or p < forgotten) then
     forgotten = p
@@ -42,7 +46,7 @@ end
 if not reaches_back then
   forgotten = 0
 elseif forgotten == nil then
-  forgotten = seq
+  forgotten = last_published
 end
 
 local max_bytes = tonumber(ARGV[8])

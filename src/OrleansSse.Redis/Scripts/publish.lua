@@ -1,10 +1,12 @@
 -- Publishes one event: next position, append to the target's stream, trim, publish live.
 -- KEYS: 1 epoch, 2 sequence, 3 target stream, 4 target stream meta (hash: trimmed, last),
---       5 checkpoints (hash: bucket start (unix ms) -> first position taken in it)
+--       5 checkpoints (hash: bucket start (unix ms) -> first position published in it; 'last' -> the
+--       last position published)
 -- ARGV: 1 new epoch (used only when none exists), 2 target channel, 3 target kind,
 --       4 target key, 5 event name, 6 data, 7 now (unix ms), 8 max events per stream,
 --       9 max age (ms), 10 stream expiry (ms), 11 meta expiry (ms), 12 age-trim batch size,
---       13 coalesce key (empty: none; stored as field 'k' only when set), 14 checkpoint bucket (ms)
+--       13 coalesce key (empty: none; stored as field 'k' only when set), 14 checkpoint bucket (ms),
+--       15 horizon (ms) the checkpoints must reach back (history.lua's)
 -- Returns: { epoch, position, receivers }
 local epoch = ensure_epoch(KEYS[1], ARGV[1])
 local pos = redis.call('INCR', KEYS[2])
@@ -50,19 +52,20 @@ redis.call('HSET', KEYS[4], 'last', pos)
 redis.call('PEXPIRE', stream, tonumber(ARGV[10]))
 redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[11]))
 
--- The first position of each time bucket (field: the bucket's start, unix ms), so history.lua can
--- tell how old a cursor is. Of the buckets wholly older than the meta-key lifetime (the longest
--- horizon a reader uses), the newest two are kept: they prove the record reaches back that far,
--- even for a reader whose clock is a little behind.
+-- The first position published in each time bucket (field: the bucket's start, unix ms) and the
+-- last one published, so history.lua can tell how old a cursor is. Of the buckets wholly older
+-- than the horizon, the newest two are kept: they prove the record reaches back that far, even for
+-- a reader whose clock is a little behind.
 local bucket_ms = tonumber(ARGV[14])
 local bucket_start = now - (now % bucket_ms)
+redis.call('HSET', KEYS[5], 'last', pos)
 if redis.call('HSETNX', KEYS[5], string.format('%d', bucket_start), pos) == 1 then
-  local keep_back = now - tonumber(ARGV[11])
+  local keep_back = now - tonumber(ARGV[15])
   local old = {}
   local starts = redis.call('HKEYS', KEYS[5])
   for i = 1, #starts do
     local s = tonumber(starts[i])
-    if s + bucket_ms <= keep_back then
+    if s and s + bucket_ms <= keep_back then
       old[#old + 1] = s
     end
   end

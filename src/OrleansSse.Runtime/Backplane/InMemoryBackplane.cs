@@ -266,7 +266,7 @@ public sealed class InMemoryBackplane : ISseBackplane
             var now = Sweep();
 
             // A cursor older than the lapse horizon may have lost a group's events with its membership.
-            var forgotten = _lapseCheckpoints?.ForgottenBefore(now, _position) ?? 0;
+            var forgotten = _lapseCheckpoints?.ForgottenBefore(now) ?? 0;
             var events = new List<BackplaneMessage>();
             foreach (var target in targets.Distinct())
             {

@@ -9,6 +9,7 @@ internal sealed class PositionCheckpoints(TimeSpan horizon)
 {
     private readonly long _bucket = BucketFor(horizon).Ticks;
     private readonly LinkedList<(long Start, long Position)> _buckets = new();
+    private long _last;
 
     /// <summary>Buckets held (for tests and diagnostics).</summary>
     public int Count => _buckets.Count;
@@ -17,9 +18,10 @@ internal sealed class PositionCheckpoints(TimeSpan horizon)
     public static TimeSpan BucketFor(TimeSpan horizon) =>
         TimeSpan.FromTicks(Math.Clamp(horizon.Ticks / 16, TimeSpan.TicksPerSecond, TimeSpan.TicksPerHour));
 
-    /// <summary>Notes that <paramref name="position"/> was taken at <paramref name="now"/>; forgets buckets the horizon no longer needs.</summary>
+    /// <summary>Notes that <paramref name="position"/> was published at <paramref name="now"/>; forgets buckets the horizon no longer needs.</summary>
     public void Record(DateTimeOffset now, long position)
     {
+        _last = position;
         var start = now.UtcTicks - (now.UtcTicks % _bucket);
         if (_buckets.Last is { } last && last.Value.Start >= start)
         {
@@ -38,11 +40,12 @@ internal sealed class PositionCheckpoints(TimeSpan horizon)
     }
 
     /// <summary>
-    /// The first position taken after <paramref name="now"/> minus the horizon (<paramref name="current"/>
-    /// when none was taken since): every cursor before it is older than the horizon. 0 when the record
-    /// does not reach back that far (this backplane is younger than the horizon, so no cursor is older).
+    /// The first position recorded after <paramref name="now"/> minus the horizon (the last one recorded
+    /// when none was since: a cursor at it missed nothing): every cursor before it is older than the
+    /// horizon. 0 when the record does not reach back that far (this backplane is younger than the
+    /// horizon, so no cursor is older).
     /// </summary>
-    public long ForgottenBefore(DateTimeOffset now, long current)
+    public long ForgottenBefore(DateTimeOffset now)
     {
         var horizonTicks = now.UtcTicks - horizon.Ticks;
         var reachesBack = false;
@@ -58,6 +61,6 @@ internal sealed class PositionCheckpoints(TimeSpan horizon)
             }
         }
 
-        return reachesBack ? current : 0;
+        return reachesBack ? _last : 0;
     }
 }

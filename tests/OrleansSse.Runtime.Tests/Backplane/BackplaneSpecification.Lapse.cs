@@ -62,6 +62,26 @@ public abstract partial class BackplaneSpecification
     }
 
     [Fact]
+    public async Task OldCursorAfterWhichNothingWasPublishedIsRecovered()
+    {
+        // Past the lapse horizon a cursor is judged by age, but one at the last event published
+        // missed nothing, however many positions joins took since.
+        var clock = NewClock();
+        var silos = await CreateBackplanesAsync(2, new RetentionOptions { MembershipLifetime = Lifetime }, clock);
+        var client = Unique("quiet");
+        var older = await silos[0].GetCurrentAsync();
+        await silos[0].PublishAsync(SseTarget.All, "message", "first");
+        var last = (await silos[0].PublishAsync(SseTarget.All, "message", "last")).Cursor;
+
+        clock.Advance(Lifetime * 2);
+        await silos[1].AddToGroupAsync(Unique("g"), Unique("someone"));
+        await silos[1].RemoveFromGroupAsync(Unique("g"), Unique("someone"));
+
+        Assert.True((await silos[1].ReadHistoryAsync([SseTarget.Client(client), SseTarget.All], last)).Recovered);
+        Assert.False((await silos[1].ReadHistoryAsync([SseTarget.Client(client), SseTarget.All], older)).Recovered);
+    }
+
+    [Fact]
     public async Task RefreshedClientKeepsItsMembershipsForALifetimeFromTheRefresh()
     {
         var clock = NewClock();
