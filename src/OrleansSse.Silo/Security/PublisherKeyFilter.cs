@@ -32,17 +32,20 @@ internal sealed class PublisherKeyFilter(PublisherKeyRing keys, PublisherKeyGuar
         // An address that presented too many wrong keys gets no answer on any key for a while:
         // checking the key first would still let it guess at full speed.
         var remote = RemoteAddress.Key(http.Connection.RemoteIpAddress);
-        if (guard.IsBlocked(remote))
+        if (!guard.TryBeginCheck(remote))
         {
             return ValueTask.FromResult<object?>(TooManyWrongKeys(http));
         }
 
         var index = keys.Match(presented);
+        if (!guard.EndCheck(remote, wrong: index < 0))
+        {
+            return ValueTask.FromResult<object?>(TooManyWrongKeys(http));
+        }
+
         if (index < 0)
         {
-            return ValueTask.FromResult<object?>(guard.RecordWrongKey(remote)
-                ? Problems.Forbidden("The publisher key is not valid.")
-                : TooManyWrongKeys(http));
+            return ValueTask.FromResult<object?>(Problems.Forbidden("The publisher key is not valid."));
         }
 
         http.Items[PublisherItem] = "key:" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);

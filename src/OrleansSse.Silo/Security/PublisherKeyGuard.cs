@@ -30,32 +30,65 @@ internal sealed class PublisherKeyGuard(TimeProvider time, ILogger<PublisherKeyG
             AutoReplenishment = true,
         }));
 
+    // Keys being checked per address: each holds one of its remaining wrong keys until its check
+    // ends, so parallel calls cannot all be checked on the last one.
+    private readonly Dictionary<string, int> _checking = new(StringComparer.Ordinal);
     private long _lastWarning = long.MinValue;
     private long _blockedSinceWarning;
 
-    /// <summary>Whether <paramref name="remote"/> has used up its wrong keys (its calls are refused unchecked).</summary>
-    public bool IsBlocked(string remote)
+    /// <summary>
+    /// Reserves one wrong key of <paramref name="remote"/>'s allowance for checking a key; false when
+    /// none is left (blocked: the key must not be checked). Pair with <see cref="EndCheck"/>.
+    /// </summary>
+    public bool TryBeginCheck(string remote)
     {
-        if (_failures.GetStatistics(remote) is not { CurrentAvailablePermits: <= 0 })
+        lock (_checking)
         {
-            return false;
-        }
-
-        Blocked(remote);
-        return true;
-    }
-
-    /// <summary>Counts a wrong key from <paramref name="remote"/>; false when it was one too many (the address is blocked now).</summary>
-    public bool RecordWrongKey(string remote)
-    {
-        using var lease = _failures.AttemptAcquire(remote);
-        if (lease.IsAcquired)
-        {
-            return true;
+            var checking = _checking.GetValueOrDefault(remote);
+            var available = _failures.GetStatistics(remote)?.CurrentAvailablePermits ?? Burst;
+            if (available - checking > 0)
+            {
+                _checking[remote] = checking + 1;
+                return true;
+            }
         }
 
         Blocked(remote);
         return false;
+    }
+
+    /// <summary>
+    /// Ends a check begun with <see cref="TryBeginCheck"/>: a wrong key takes one of the allowance.
+    /// False when there was none left for it (blocked now).
+    /// </summary>
+    public bool EndCheck(string remote, bool wrong)
+    {
+        var allowed = true;
+        if (wrong)
+        {
+            using var lease = _failures.AttemptAcquire(remote);
+            allowed = lease.IsAcquired;
+        }
+
+        lock (_checking)
+        {
+            var checking = _checking[remote] - 1;
+            if (checking == 0)
+            {
+                _checking.Remove(remote);
+            }
+            else
+            {
+                _checking[remote] = checking;
+            }
+        }
+
+        if (!allowed)
+        {
+            Blocked(remote);
+        }
+
+        return allowed;
     }
 
     public void Dispose() => _failures.Dispose();
