@@ -49,11 +49,8 @@ public sealed partial class RedisBackplane
     public async Task RefreshMembershipsAsync(IReadOnlyCollection<string> clientIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(clientIds);
-        if (_retention.MembershipLifetime == TimeSpan.Zero)
-        {
-            return;
-        }
 
+        // With a lifetime of zero the deadline is '+inf': memberships made under a lifetime become permanent.
         foreach (var batch in clientIds.Distinct(StringComparer.Ordinal).Chunk(RefreshBatch))
         {
             await _connection.RunAsync("refresh-memberships", redis => RefreshAsync(redis.GetDatabase(), batch), cancellationToken).ConfigureAwait(false);

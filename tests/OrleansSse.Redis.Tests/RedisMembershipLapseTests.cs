@@ -113,6 +113,21 @@ public sealed class RedisMembershipLapseTests(RedisServerFixture redis) : IClass
         Assert.Equal(-1, Ttl("groups:kim"));
     }
 
+    [Fact]
+    public async Task RefreshUnderLifetimeZeroMakesEarlierMembershipsPermanent()
+    {
+        await using var silos = await CreateAsync();
+        await silos[0].AddToGroupAsync("room", "lee");
+        await using var forever = new BackplaneSet(await redis.CreateBackplanesAsync(1, new RetentionOptions { MembershipLifetime = TimeSpan.Zero }, _clock, _prefix));
+
+        await forever[0].RefreshMembershipsAsync(["lee"]);
+        _clock.Advance(Lifetime * 2);
+
+        Assert.Equal(["room"], await forever[0].GetClientGroupsAsync("lee"));
+        Assert.Equal(-1, Ttl("members:room"));
+        Assert.Equal(-1, Ttl("groups:lee"));
+    }
+
     private async Task<BackplaneSet> CreateAsync() =>
         new(await redis.CreateBackplanesAsync(2, new RetentionOptions { MembershipLifetime = Lifetime }, _clock, _prefix));
 

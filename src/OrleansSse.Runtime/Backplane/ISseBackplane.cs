@@ -66,7 +66,8 @@ public interface ISseBackplane
     /// <see cref="RetentionOptions.MembershipLifetime"/>. A silo calls it for the clients it holds
     /// connections for, at connect and periodically, so that a membership lapses only once its client
     /// stayed away for the lifetime. A lapsed membership is not brought back; a client without
-    /// memberships is skipped. Nothing to do when the lifetime is zero (memberships never lapse).
+    /// memberships is skipped. A deadline only moves later. With a lifetime of zero the deadline is
+    /// "never": memberships a shared store kept from a time with a lifetime become permanent.
     /// </summary>
     /// <exception cref="BackplaneUnavailableException">Some deadlines may not have been pushed.</exception>
     Task RefreshMembershipsAsync(IReadOnlyCollection<string> clientIds, CancellationToken cancellationToken = default);

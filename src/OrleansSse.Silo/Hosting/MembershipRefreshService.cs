@@ -1,15 +1,10 @@
 namespace OrleansSse.Silo.Hosting;
 
-/// <summary>Runs <see cref="MembershipRefresher.TickAsync"/> every <see cref="MembershipRefresher.TickInterval"/> (nothing when memberships never lapse).</summary>
+/// <summary>Runs <see cref="MembershipRefresher.TickAsync"/> every <see cref="MembershipRefresher.TickInterval"/> .</summary>
 internal sealed class MembershipRefreshService(MembershipRefresher refresher, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!refresher.Enabled)
-        {
-            return;
-        }
-
         using var timer = new PeriodicTimer(refresher.TickInterval, time);
         try
         {

@@ -16,8 +16,9 @@ namespace OrleansSse.Silo.Hosting;
 /// <see cref="BatchSize"/> clients; what is left waits for the next tick. A failed call (backplane down)
 /// is logged and its clients are retried at the next tick; streams are never affected. Limits: a
 /// client whose stream opens within about a tick of its memberships' deadline may follow a group
-/// whose membership lapses just before the refresh (until it reconnects). Nothing to do when the
-/// lifetime is zero (memberships never lapse).
+/// whose membership lapses just before the refresh (until it reconnects). With a lifetime of zero
+/// it still refreshes, hourly: memberships made earlier under a lifetime become permanent once
+/// their client connects.
 /// </remarks>
 internal sealed class MembershipRefresher : IDisposable
 {
@@ -45,22 +46,17 @@ internal sealed class MembershipRefresher : IDisposable
         _backplane = backplane;
         _time = time;
         _logger = logger;
-        Enabled = retention.Value.MembershipLifetime > TimeSpan.Zero;
-        Interval = retention.Value.GetMembershipRefreshInterval();
-        if (Enabled)
-        {
-            _registry.StreamOpened += Enqueue;
-        }
+        // With a lifetime of zero, memberships made earlier under a lifetime still carry their
+        // deadline: refreshing makes those of connected clients permanent (hourly is plenty).
+        Interval = retention.Value.MembershipLifetime > TimeSpan.Zero ? retention.Value.GetMembershipRefreshInterval() : TimeSpan.FromHours(1);
+        _registry.StreamOpened += Enqueue;
     }
-
-    /// <summary>Whether memberships can lapse at all (a lifetime above zero).</summary>
-    public bool Enabled { get; }
 
     /// <summary>How often every client with an open stream is refreshed.</summary>
     public TimeSpan Interval { get; }
 
     /// <summary>How often <see cref="TickAsync"/> should run: every second, or more often when <see cref="Interval"/> is shorter.</summary>
-    public TimeSpan TickInterval => Enabled ? TimeSpan.FromTicks(Math.Clamp(Interval.Ticks, TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerSecond)) : Timeout.InfiniteTimeSpan;
+    public TimeSpan TickInterval => TimeSpan.FromTicks(Math.Clamp(Interval.Ticks, TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerSecond));
 
     /// <summary>When the last pass over every client that was completed began (for tests and diagnostics).</summary>
     public DateTimeOffset? LastCompletedPass
@@ -96,11 +92,6 @@ internal sealed class MembershipRefresher : IDisposable
     /// </summary>
     public async Task TickAsync(CancellationToken cancellationToken)
     {
-        if (!Enabled)
-        {
-            return;
-        }
-
         var now = _time.GetUtcNow();
         if (now >= _nextPass)
         {
