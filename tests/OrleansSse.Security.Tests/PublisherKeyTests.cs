@@ -75,13 +75,30 @@ public sealed class PublisherKeyTests
 
         Assert.Single(silo.Logs.Entries, e => e.Id.Id == 507);
 
-        // Blocked, the right key is not even checked (a right guess looks like a wrong one) ...
-        using (var refused = await silo.SendAsync(TestSilo.Request(HttpMethod.Post, "/api/sse/broadcast", """{"data":"x"}""")))
+        // Blocked, the right key is not even checked (a right guess looks like a wrong one). The
+        // allowance refills 10 a second, so a refill may land between the calls: then the address
+        // is blocked again with more wrong keys and the right key tried again.
+        var accepted = 0;
+        var refusedUnchecked = false;
+        for (var attempt = 0; attempt < 5 && !refusedUnchecked; attempt++)
         {
-            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            for (var i = 0; i < burst; i++)
+            {
+                using var wrong = await silo.SendAsync(TestSilo.Request(HttpMethod.Post, "/api/sse/broadcast", """{"data":"x"}""", key: "more-" + i));
+                if (wrong.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    break;
+                }
+            }
+
+            using var right = await silo.SendAsync(TestSilo.Request(HttpMethod.Post, "/api/sse/broadcast", """{"data":"x"}"""));
+            refusedUnchecked = right.StatusCode == HttpStatusCode.TooManyRequests;
+            accepted += right.StatusCode == HttpStatusCode.Accepted ? 1 : 0;
         }
 
-        // ... until the allowance refills (10 a second).
+        Assert.True(refusedUnchecked, "the right key was checked (and accepted) while the address was blocked");
+
+        // ... until the allowance refills.
         var deadline = DateTime.UtcNow.AddSeconds(10);
         var status = HttpStatusCode.TooManyRequests;
         while (status == HttpStatusCode.TooManyRequests && DateTime.UtcNow < deadline)
@@ -92,7 +109,7 @@ public sealed class PublisherKeyTests
         }
 
         Assert.Equal(HttpStatusCode.Accepted, status);
-        Assert.Equal(1, await silo.PublishedTotalAsync());
+        Assert.Equal(accepted + 1, await silo.PublishedTotalAsync());
     }
 
     [Fact]
