@@ -16,7 +16,7 @@ namespace OrleansSse.Backplane;
 /// removed. Expiry runs with the backplane's operations (each removes what is due by then, on the
 /// clock given to the constructor), not on a timer of its own.
 /// </remarks>
-public sealed class InMemoryBackplane : ISseBackplane
+public sealed partial class InMemoryBackplane : ISseBackplane
 {
     private readonly object _gate = new();
     private readonly RetentionOptions _retention;
@@ -47,54 +47,6 @@ public sealed class InMemoryBackplane : ISseBackplane
         }
 
         Epoch = EpochGenerator.NewEpoch();
-    }
-
-    /// <summary>What the retained history takes, as <see cref="RetentionOptions.MaxRetainedBytes"/> counts it (for tests and diagnostics).</summary>
-    internal long RetainedBytes
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _streams.Bytes;
-            }
-        }
-    }
-
-    /// <summary>Streams and trimmed-through markers held (for tests and diagnostics).</summary>
-    internal (int Streams, int Markers) Retained
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return (_streams.Count, _streams.MarkerCount);
-            }
-        }
-    }
-
-    /// <summary>Memberships, groups with members and clients with memberships held (for tests and diagnostics).</summary>
-    internal (int Memberships, int Groups, int Clients) MembershipsHeld
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return (_memberships.Count, _memberships.GroupCount, _memberships.ClientCount);
-            }
-        }
-    }
-
-    /// <summary>Entries in the membership lapse queue (for tests and diagnostics).</summary>
-    internal int MembershipsQueued
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _memberships.QueuedCount;
-            }
-        }
     }
 
     /// <summary>This instance's epoch.</summary>
