@@ -2,10 +2,10 @@
 -- KEYS: 1 epoch, 2 sequence, 3 checkpoints (see publish.lua), then per target: stream, stream meta
 -- ARGV: 1 cursor epoch, 2 cursor position, 3 now (unix ms), 4 max age (ms), 5 max replay events
 --       (each stream yields at most its newest max + 1 entries; more than max means not recovered),
---       6 checkpoint bucket (ms), 7 horizon (ms: older cursors are not recovered), 8 max replay bytes (each stream yields its
---       newest entries up to that many bytes of names and data; more means not recovered), then per
---       target (optional): the position its history starts after for this reader (a group's join
---       position), when later than the cursor
+--       6 checkpoint bucket (ms), 7 horizon (ms: older cursors are not recovered), 8 max replay
+--       bytes (each stream yields its newest entries up to that many bytes of names and data; more
+--       means not recovered), then per target (optional): the position its history starts after
+--       for this reader (a group's join position), when later than the cursor
 
 -- Returns: { 0 } when the epoch differs (or none exists), else
 --          { 1, recovered (0/1), then per event: target index (1-based), position, name, data,
@@ -23,9 +23,9 @@ local min_ts = tonumber(ARGV[3]) - tonumber(ARGV[4])
 -- was trimmed through) expire after a day, and group memberships lapse, so events it missed may
 -- be recorded nowhere any more. 'forgotten' is the first position published after the horizon
 -- (the first checkpoint of a bucket starting after it, else the last position published: nothing
--- was published since, so a cursor at it missed nothing), once a checkpoint
--- of a bucket wholly before it shows the record reaches back that far; until then (a deployment
--- younger than the horizon, or just upgraded from a release without checkpoints) it is 0.
+-- was published since, so a cursor at it missed nothing), once a checkpoint of a bucket wholly
+-- before it shows the record reaches back that far; until then (a deployment younger than the
+-- horizon, or just upgraded from a release without checkpoints) it is 0.
 local bucket_ms = tonumber(ARGV[6])
 local horizon = tonumber(ARGV[3]) - tonumber(ARGV[7])
 local checkpoints = redis.call('HGETALL', KEYS[3])
