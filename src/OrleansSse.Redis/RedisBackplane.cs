@@ -108,7 +108,7 @@ public sealed partial class RedisBackplane : ISseBackplane, IAsyncDisposable
 
     // Granularity of the position checkpoints (publish.lua, history.lua): a cursor up to this much
     // younger than the horizon may be reported not recovered although nothing was lost.
-    private long CheckpointBucketMilliseconds => (long)Math.Clamp(ForgetHorizon.TotalMilliseconds / 16, 1_000, 3_600_000);
+    private long CheckpointBucketMilliseconds => (long)PositionCheckpoints.BucketFor(ForgetHorizon).TotalMilliseconds;
 
     /// <inheritdoc />
     public Task<PublishReceipt> PublishAsync(SseTarget target, string eventName, string data, CancellationToken cancellationToken = default) =>
