@@ -151,6 +151,31 @@ public sealed partial class RedisBackplane : ISseBackplane, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>The earlier of the membership lapse horizon and how long a stream's trimmed-through marker outlives its newest event.</remarks>
+    public TimeSpan CursorHorizon => ForgetHorizon;
+
+    /// <inheritdoc />
+    public Task<EventCursor> PublishWatermarkAsync(CancellationToken cancellationToken = default)
+    {
+        RedisKey[] keys = [_keys.Epoch, _keys.Sequence, _keys.Checkpoints];
+        RedisValue[] args =
+        [
+            EpochGenerator.NewEpoch(),
+            (string)_keys.Channel(SseTarget.All)!,
+            _time.GetUtcNow().ToUnixTimeMilliseconds(),
+            CheckpointBucketMilliseconds,
+            (long)ForgetHorizon.TotalMilliseconds,
+        ];
+        return _connection.RunAsync("watermark", async redis =>
+        {
+            var result = (RedisResult[])(await _scripts.Watermark.EvaluateAsync(redis.GetDatabase(), keys, args).ConfigureAwait(false))!;
+            var cursor = new EventCursor((string)result[0]!, (long)result[1]);
+            _connection.Observe(cursor.Epoch, cursor.Position);
+            return cursor;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     /// <remarks>True when any silo subscribes the client's channel (<c>PUBSUB NUMSUB</c>); silos subscribe it only while they hold a connection for the client.</remarks>
     public Task<bool> IsOnlineAsync(string clientId, CancellationToken cancellationToken = default) =>
         _connection.RunAsync("online", async redis =>

@@ -12,7 +12,9 @@ namespace OrleansSse.Redis;
 /// separators): version (<c>2</c>), kind (<see cref="MessageKind"/> as a number), position,
 /// epoch, target kind (<see cref="TargetKind"/> as a number), target key, name, data, and (since
 /// version 2) the coalesce key (empty: none). Version 1 is the first eight fields: a message
-/// without the ninth has no coalesce key.
+/// without the ninth has no coalesce key. Kind 4 (<see cref="MessageKind.Watermark"/>) is newer than
+/// both: a silo of a release before it logs the watermarks it receives as malformed and drops them,
+/// which costs nothing but the log line.
 /// Compatibility rule: a later version only appends fields at the end and keeps the meaning of
 /// the earlier ones; readers ignore fields they do not know, so silos of different versions can
 /// share one Redis during a rolling upgrade. Stored data follows the same rule: new keys or fields
@@ -75,7 +77,7 @@ internal static class RedisProtocol
 
         // Anything after the known fields belongs to a later version: ignored.
         if (!TryParseNumber(bytes[fields[0]], out var version) || version < 1 ||
-            !TryParseNumber(bytes[fields[1]], out var kind) || kind > (long)MessageKind.Disconnect ||
+            !TryParseNumber(bytes[fields[1]], out var kind) || kind > (long)MessageKind.Watermark ||
             !TryParseNumber(bytes[fields[2]], out var position) ||
             !TryParseNumber(bytes[fields[4]], out var targetKind) ||
             targetKind is < (long)TargetKind.Client or > (long)TargetKind.All)

@@ -9,6 +9,7 @@ internal sealed class RedisScripts
     {
         var common = Load("common");
         Publish = new(common + Load("publish"));
+        Watermark = new(common + Load("watermark"));
         GroupAdd = new(common + Load("group_add"));
         GroupAddWithinLimit = new(common + Load("group_add_within_limit"));
         GroupRemove = new(common + Load("group_remove"));
@@ -24,6 +25,8 @@ internal sealed class RedisScripts
     }
 
     public RedisScript Publish { get; }
+
+    public RedisScript Watermark { get; }
 
     public RedisScript GroupAdd { get; }
 

@@ -135,6 +135,7 @@ public static class SiloApplication
         services.AddHostedService<ExpiryService>();
         services.TryAddSingleton<MembershipRefresher>();
         services.AddHostedService<MembershipRefreshService>();
+        services.AddHostedService<WatermarkService>();
         services.AddHostedService<DrainService>();
         services.AddSingleton<StreamDetachState>();
         services.AddHostedService<StreamDetachCheck>();

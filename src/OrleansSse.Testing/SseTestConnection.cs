@@ -47,7 +47,11 @@ public sealed class SseTestConnection : IAsyncDisposable
     /// <summary>The response body when the silo refused the stream (a problem JSON), else null.</summary>
     public string? ErrorBody { get; private set; }
 
-    /// <summary>The <c>id:</c> of the last event that carried one, or null.</summary>
+    /// <summary>
+    /// The id a browser would resume from: the last <c>id:</c> field received (an event's, or one
+    /// alone such as a watermark's, which dispatches no event; seen when the next event arrives or
+    /// the stream ends), or null.
+    /// </summary>
     public string? LastEventId => Volatile.Read(ref _lastEventId);
 
     /// <summary>Completes (never faults) when the stream ends: the server closed or reset it, or it was disposed.</summary>
@@ -196,9 +200,9 @@ public sealed class SseTestConnection : IAsyncDisposable
 
     private async Task PumpAsync(Stream stream)
     {
+        var parser = SseParser.Create(stream, static (_, bytes) => Encoding.UTF8.GetString(bytes));
         try
         {
-            var parser = SseParser.Create(stream, static (_, bytes) => Encoding.UTF8.GetString(bytes));
             await foreach (var item in parser.EnumerateAsync(_abort.Token).ConfigureAwait(false))
             {
                 var evt = new SseTestEvent(item.EventType, item.Data, item.EventId);
@@ -207,10 +211,7 @@ public sealed class SseTestConnection : IAsyncDisposable
                     continue;
                 }
 
-                if (evt.Id is not null)
-                {
-                    Volatile.Write(ref _lastEventId, evt.Id);
-                }
+                NoteLastEventId(parser.LastEventId);
 
                 if (KeepReceived)
                 {
@@ -233,9 +234,18 @@ public sealed class SseTestConnection : IAsyncDisposable
         }
         finally
         {
+            NoteLastEventId(parser.LastEventId);
             _first.TrySetException(new InvalidOperationException("The stream ended before its first event.", StreamError));
             _events.Writer.TryComplete();
             _closed.TrySetResult();
+        }
+    }
+
+    private void NoteLastEventId(string id)
+    {
+        if (id.Length > 0)
+        {
+            Volatile.Write(ref _lastEventId, id);
         }
     }
 

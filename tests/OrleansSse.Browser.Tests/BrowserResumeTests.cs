@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansSse.Backplane;
 using OrleansSse.Testing;
 using Xunit.Abstractions;
 
@@ -76,6 +78,37 @@ public sealed class BrowserResumeTests(ChromiumFixture chromium, ITestOutputHelp
         Assert.Equal(address, replacement.BaseAddress);
 
         await AssertResumedAsync(page, before, expected, () => new SiloApi(replacement.Http).SendAsync(client, "after"));
+    }
+
+    [Fact]
+    public async Task AnIdleBrowserGivenAWatermarkReconnectsWithItsIdAndTheLogShowsNoEventForIt()
+    {
+        // A watermark is an id: line alone: Chromium's EventSource takes the id, dispatches nothing.
+        const string client = "web-watermark";
+        await using var cluster = await BrowserCluster.StartAsync();
+        await using var page = await ConsolePage.OpenAsync(
+            chromium.Browser, cluster.Silos[0].BaseAddress, client, output,
+            nameof(AnIdleBrowserGivenAWatermarkReconnectsWithItsIdAndTheLogShowsNoEventForIt));
+        await page.ExpectStateAsync("open");
+        await page.WaitForConnectedCountAsync(1);
+        var api = new SiloApi(cluster.Silos[0].Http);
+        var before = (await api.SendAsync(client, "before")).Id;
+        await page.WaitForEventIdAsync(before);
+
+        var watermark = await cluster.Silos[0].Services.GetRequiredService<ISseBackplane>().PublishWatermarkAsync();
+        await api.DisconnectAsync(client);
+        await page.ExpectStateAsync("reconnecting");
+
+        await page.WaitForConnectedCountAsync(2);
+        await page.ExpectStateAsync("open");
+        await page.ExpectRecoveredAsync(true);
+        var streams = page.StreamResponses;
+        Assert.Equal(watermark.ToString(), await streams[1].Request.HeaderValueAsync("last-event-id"));
+        var (after, online) = await api.SendAsync(client, "after");
+        Assert.True(online, "the reconnected browser should be online");
+        await page.WaitForEventIdAsync(after);
+        Assert.Equal([before, after], (await page.ReadLogAsync()).Where(r => r.Id.Length > 0).Select(r => r.Id));
+        page.AssertNoScriptErrors();
     }
 
     /// <summary>

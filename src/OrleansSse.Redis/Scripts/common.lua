@@ -2,7 +2,7 @@
 --
 -- Backplane wire format, version 2 (see RedisProtocol.cs, which decodes it):
 --   a sequence of fields, each "<byte length>:<bytes>" (no separators):
---   version ("2"), kind (0 event, 1 group joined, 2 group left, 3 disconnect), position,
+--   version ("2"), kind (0 event, 1 group joined, 2 group left, 3 disconnect, 4 watermark), position,
 --   epoch, target kind (1 client, 2 group, 3 all), target key, name, data,
 --   coalesce key (empty: none; version 1 ends before it).
 -- Later versions may append fields; readers ignore fields they do not know.
@@ -28,6 +28,30 @@ local function ensure_epoch(epoch_key, new_epoch)
     redis.call('SET', epoch_key, epoch)
   end
   return epoch
+end
+
+-- The checkpoints hash: the first position published in each time bucket (field: the bucket's
+-- start, unix ms) and the last one published ('last'), so history.lua can tell how old a cursor
+-- is. Of the buckets wholly older than the horizon, the newest two are kept: they prove the record
+-- reaches back that far, even for a reader whose clock is a little behind.
+local function record_checkpoint(key, now, pos, bucket_ms, horizon_ms)
+  local bucket_start = now - (now % bucket_ms)
+  redis.call('HSET', key, 'last', pos)
+  if redis.call('HSETNX', key, string.format('%d', bucket_start), pos) == 1 then
+    local keep_back = now - horizon_ms
+    local old = {}
+    local starts = redis.call('HKEYS', key)
+    for i = 1, #starts do
+      local s = tonumber(starts[i])
+      if s and s + bucket_ms <= keep_back then
+        old[#old + 1] = s
+      end
+    end
+    table.sort(old)
+    for i = 1, #old - 2 do
+      redis.call('HDEL', key, string.format('%d', old[i]))
+    end
+  end
 end
 
 -- Stream entry id of a position. string.format keeps large positions out of exponent notation.

@@ -52,28 +52,7 @@ redis.call('HSET', KEYS[4], 'last', pos)
 redis.call('PEXPIRE', stream, tonumber(ARGV[10]))
 redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[11]))
 
--- The first position published in each time bucket (field: the bucket's start, unix ms) and the
--- last one published, so history.lua can tell how old a cursor is. Of the buckets wholly older
--- than the horizon, the newest two are kept: they prove the record reaches back that far, even for
--- a reader whose clock is a little behind.
-local bucket_ms = tonumber(ARGV[14])
-local bucket_start = now - (now % bucket_ms)
-redis.call('HSET', KEYS[5], 'last', pos)
-if redis.call('HSETNX', KEYS[5], string.format('%d', bucket_start), pos) == 1 then
-  local keep_back = now - tonumber(ARGV[15])
-  local old = {}
-  local starts = redis.call('HKEYS', KEYS[5])
-  for i = 1, #starts do
-    local s = tonumber(starts[i])
-    if s and s + bucket_ms <= keep_back then
-      old[#old + 1] = s
-    end
-  end
-  table.sort(old)
-  for i = 1, #old - 2 do
-    redis.call('HDEL', KEYS[5], string.format('%d', old[i]))
-  end
-end
+record_checkpoint(KEYS[5], now, pos, tonumber(ARGV[14]), tonumber(ARGV[15]))
 
 local receivers = redis.call('PUBLISH', ARGV[2], wire(0, pos, epoch, ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[13]))
 return { epoch, pos, receivers }

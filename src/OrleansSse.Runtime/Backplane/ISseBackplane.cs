@@ -23,6 +23,14 @@ public interface ISseBackplane
     /// </summary>
     event Action? Reconnected;
 
+    /// <summary>
+    /// How old a cursor may get before a resume from it is not recovered if anything was published
+    /// after it (the record of what it could have missed does not reach back further);
+    /// <see cref="TimeSpan.MaxValue"/> when age alone never makes a resume unrecovered. A silo keeps the
+    /// ids of its idle streams younger than this with watermarks (<see cref="PublishWatermarkAsync"/>).
+    /// </summary>
+    TimeSpan CursorHorizon { get; }
+
     /// <summary>The current epoch and the last position taken.</summary>
     /// <exception cref="BackplaneUnavailableException">The backplane is down.</exception>
     Task<EventCursor> GetCurrentAsync(CancellationToken cancellationToken = default);
@@ -40,6 +48,15 @@ public interface ISseBackplane
     /// </summary>
     /// <exception cref="BackplaneUnavailableException">Nothing was published.</exception>
     Task<PublishReceipt> PublishAsync(SseTarget target, string eventName, string data, string? coalesceKey, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes the next position and publishes it live on <see cref="SseTarget.All"/> as a
+    /// <see cref="MessageKind.Watermark"/>: in no history, no event. Every silo that follows everyone
+    /// receives it after every message published before it, so its idle streams can move their
+    /// clients' cursors to it (an SSE <c>id:</c> alone), keeping them within <see cref="CursorHorizon"/>.
+    /// </summary>
+    /// <exception cref="BackplaneUnavailableException">Nothing was published.</exception>
+    Task<EventCursor> PublishWatermarkAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Adds a client to a group (in both the group's member set and the client's group set) and

@@ -64,6 +64,12 @@ public sealed partial class InMemoryBackplane : ISseBackplane
     }
 
     /// <inheritdoc />
+    /// <remarks>The earlier of the membership lapse horizon and how long a dropped stream's marker is kept.</remarks>
+    public TimeSpan CursorHorizon => _retention.GetMembershipLapseHorizon() < InMemoryStreams.MarkerLifetime
+        ? _retention.GetMembershipLapseHorizon()
+        : InMemoryStreams.MarkerLifetime;
+
+    /// <inheritdoc />
     public Task<EventCursor> GetCurrentAsync(CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -87,6 +93,18 @@ public sealed partial class InMemoryBackplane : ISseBackplane
             _lapseCheckpoints?.Record(now, message.Position);
             var subscribers = Deliver(message);
             return Task.FromResult(new PublishReceipt(message.Cursor, subscribers));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<EventCursor> PublishWatermarkAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var message = new BackplaneMessage(SseTarget.All, MessageKind.Watermark, ++_position, Epoch, "", "");
+            _lapseCheckpoints?.Record(Sweep(), message.Position);
+            Deliver(message);
+            return Task.FromResult(message.Cursor);
         }
     }
 

@@ -14,4 +14,12 @@ public enum MessageKind : byte
 
     /// <summary>Control, on a client target: end every connection of the client.</summary>
     Disconnect = 3,
+
+    /// <summary>
+    /// Control, on the everyone target: a position taken for no event (<see cref="ISseBackplane.PublishWatermarkAsync"/>).
+    /// Subscriptions deliver in position order, so when it arrives every earlier message to the
+    /// instance's subscriptions has arrived: a stream that is neither catching up nor joining may take
+    /// its position as its id. It is in no history.
+    /// </summary>
+    Watermark = 4,
 }

@@ -174,6 +174,27 @@ internal sealed partial class ConnectionRegistry
                 }
 
                 break;
+            case MessageKind.Watermark:
+                var watermark = new Frame(message.Position, SseEncoder.IdOnly(message.Cursor.ToString()));
+                var marked = 0;
+                var watermarkWakes = WakeBatch.Begin();
+                try
+                {
+                    foreach (var connection in connections)
+                    {
+                        if (connection?.OfferWatermark(watermark, message.Epoch) == true)
+                        {
+                            marked++;
+                        }
+                    }
+                }
+                finally
+                {
+                    watermarkWakes.Run();
+                }
+
+                _metrics.WatermarksWritten(marked);
+                break;
             case MessageKind.Disconnect:
                 foreach (var connection in connections)
                 {

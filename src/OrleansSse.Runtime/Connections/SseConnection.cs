@@ -195,6 +195,27 @@ internal sealed partial class SseConnection
         }
     }
 
+    /// <summary>
+    /// Queues a watermark's id-only frame if the stream is idle: started, not held (neither opening,
+    /// joining a group nor catching up, so every earlier event for it was offered already), nothing
+    /// queued, in the watermark's <paramref name="epoch"/>, and behind its position. Then every event
+    /// addressed to the client before the watermark is queued ahead of it, so a resume from it misses
+    /// nothing. Returns whether it was queued; skipping one is always safe.
+    /// </summary>
+    internal bool OfferWatermark(Frame watermark, string epoch)
+    {
+        lock (_lock)
+        {
+            if (!_started || _holds > 0 || _pending.Count > 0 || CloseReason != CloseReason.None ||
+                !string.Equals(Epoch, epoch, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            return EnqueueEventLocked(watermark, bounded: true);
+        }
+    }
+
     /// <summary>Parks live frames until the matching <see cref="Release"/>.</summary>
     internal void Hold()
     {

@@ -40,6 +40,12 @@ internal static class SseEncoder
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// An <c>id:</c> line alone: it moves the client's last event id without an event (a block
+    /// without data dispatches nothing, but its id still counts).
+    /// </summary>
+    public static byte[] IdOnly(string id) => Encoding.ASCII.GetBytes("id: " + id + "\n\n");
+
     /// <summary>The <c>retry:</c> hint (milliseconds) as its own block.</summary>
     public static byte[] Retry(int milliseconds) =>
         Encoding.ASCII.GetBytes("retry: " + milliseconds.ToString(CultureInfo.InvariantCulture) + "\n\n");

@@ -20,6 +20,7 @@ internal sealed class SseMetrics
     private long _resumes;
     private long _resumesUnrecovered;
     private long _backplaneMessages;
+    private long _watermarks;
 
     /// <summary>Open streams on this silo.</summary>
     public long ConnectionsActive => Volatile.Read(ref _connectionsActive);
@@ -55,6 +56,11 @@ internal sealed class SseMetrics
 
     internal void SlowConsumerDisconnected() => Interlocked.Increment(ref _slowConsumerDisconnects);
 
+    /// <summary>Watermark ids queued to idle streams.</summary>
+    public long Watermarks => Volatile.Read(ref _watermarks);
+
+    internal void WatermarksWritten(int count) => Interlocked.Add(ref _watermarks, count);
+
     internal void BackplaneMessageReceived() => Interlocked.Increment(ref _backplaneMessages);
 
     /// <summary>A stream opened with a Last-Event-ID; <paramref name="recovered"/> is what it was told.</summary>
@@ -79,6 +85,7 @@ internal sealed class SseMetrics
         Counter(output, "orleanssse_frames_dropped_total", "Event frames dropped by the slow-consumer policy.", ref _framesDropped);
         Counter(output, "orleanssse_frames_coalesced_total", "Event frames superseded by a newer one with the same coalesce key (in a queue or a replay), never written.", ref _framesCoalesced);
         Counter(output, "orleanssse_slow_consumer_disconnects_total", "Streams ended as slow consumers: their queue bound was hit or their writer stalled on the client.", ref _slowConsumerDisconnects);
+        Counter(output, "orleanssse_watermarks_total", "Watermarks queued to idle streams: an id line alone that keeps their clients' cursors young.", ref _watermarks);
         Counter(output, "orleanssse_resumes_total", "Streams opened with a Last-Event-ID (reconnects).", ref _resumes);
         Counter(output, "orleanssse_resumes_unrecovered_total", "Resumes told \"recovered\": false.", ref _resumesUnrecovered);
     }

@@ -13,6 +13,10 @@ internal abstract class DelegatingBackplane(ISseBackplane inner) : ISseBackplane
         remove => inner.Reconnected -= value;
     }
 
+    public TimeSpan CursorHorizon => inner.CursorHorizon;
+
+    public virtual Task<EventCursor> PublishWatermarkAsync(CancellationToken cancellationToken = default) => inner.PublishWatermarkAsync(cancellationToken);
+
     public virtual Task<EventCursor> GetCurrentAsync(CancellationToken cancellationToken = default) => inner.GetCurrentAsync(cancellationToken);
 
     public virtual Task<PublishReceipt> PublishAsync(SseTarget target, string eventName, string data, string? coalesceKey, CancellationToken cancellationToken = default) =>
