@@ -26,7 +26,8 @@ namespace OrleansSse.Redis;
 /// <c>syncTimeout</c> / <c>responseTimeout</c> in the configuration string): when Redis
 /// is unreachable it fails at once; when Redis accepted the command but did not answer in time,
 /// the <see cref="BackplaneUnavailableException"/> cannot promise that nothing happened (a publish
-/// may still have been applied; a subscribe is undone, so its handler never runs). Needs Redis 6.2 or later (<c>XTRIM MINID</c>, exclusive <c>XRANGE</c>).
+/// may still have been applied; a subscribe is undone, so its handler never runs). Needs Redis 6.2
+/// or later (<c>XTRIM MINID</c>, exclusive <c>XRANGE</c>).
 /// </remarks>
 public sealed partial class RedisBackplane : ISseBackplane, IAsyncDisposable
 {
@@ -202,7 +203,7 @@ public sealed partial class RedisBackplane : ISseBackplane, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(onMessage);
         var channel = _keys.Channel(target);
 
-        // Set before the SUBSCRIBE is sent (RunAsync calls the action at once).
+        // Assigned when RunAsync calls the action, before the SUBSCRIBE goes out (null if it failed sooner).
         RedisSubscription? subscription = null;
         try
         {
