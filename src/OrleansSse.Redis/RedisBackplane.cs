@@ -26,7 +26,8 @@ namespace OrleansSse.Redis;
 /// <c>syncTimeout</c> / <c>responseTimeout</c> in the configuration string): when Redis
 /// is unreachable it fails at once; when Redis accepted the command but did not answer in time,
 /// the <see cref="BackplaneUnavailableException"/> cannot promise that nothing happened (a publish
-/// may still have been applied). Needs Redis 6.2 or later (<c>XTRIM MINID</c>, exclusive <c>XRANGE</c>).
+/// may still have been applied; a subscribe is undone, so its handler never runs). Needs Redis 6.2
+/// or later (<c>XTRIM MINID</c>, exclusive <c>XRANGE</c>).
 /// </remarks>
 public sealed partial class RedisBackplane : ISseBackplane, IAsyncDisposable
 {
@@ -201,23 +202,26 @@ public sealed partial class RedisBackplane : ISseBackplane, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(onMessage);
         var channel = _keys.Channel(target);
-        return await _connection.RunAsync<IAsyncDisposable>("subscribe", async redis =>
-        {
-            var subscriber = redis.GetSubscriber();
-            var subscription = new RedisSubscription(subscriber, channel, onMessage, _logger, _connection.OperationTimeout, _connection);
-            try
-            {
-                await subscriber.SubscribeAsync(channel, subscription.Handler).ConfigureAwait(false);
-            }
-            catch
-            {
-                // The client may keep the handler and resubscribe it later: drop it.
-                await subscription.DisposeAsync().ConfigureAwait(false);
-                throw;
-            }
 
-            return subscription;
-        }, cancellationToken).ConfigureAwait(false);
+        // Assigned when RunAsync calls the action, before the SUBSCRIBE goes out (null if it failed sooner).
+        RedisSubscription? subscription = null;
+        try
+        {
+            return await _connection.RunAsync<IAsyncDisposable>("subscribe", async redis =>
+            {
+                var subscriber = redis.GetSubscriber();
+                subscription = new RedisSubscription(subscriber, channel, onMessage, _logger, _connection.OperationTimeout, _connection);
+                await subscriber.SubscribeAsync(channel, subscription.Handler).ConfigureAwait(false);
+                return subscription;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Failed, timed out or cancelled: the client keeps the handler registered (and resubscribes
+            // it after a reconnect; a SUBSCRIBE answered late makes it live), but nobody holds it.
+            subscription?.Abandon();
+            throw;
+        }
     }
 
     /// <inheritdoc />

@@ -29,6 +29,29 @@ internal sealed class RedisSubscription : IAsyncDisposable
     /// <summary>The delegate registered with the client (the same instance is needed to unsubscribe).</summary>
     public Action<RedisChannel, RedisValue> Handler { get; }
 
+    /// <summary>
+    /// Drops the handler of a subscribe that failed or timed out, without waiting for Redis: the
+    /// client removes it locally at once, so it is neither delivered to nor resubscribed after a
+    /// reconnect, and the UNSUBSCRIBE goes out behind a SUBSCRIBE still pending on the same
+    /// connection, so a late answer leaves the channel unsubscribed.
+    /// </summary>
+    public void Abandon()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _subscriber.Unsubscribe(_channel, Handler, CommandFlags.FireAndForget);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            RedisBackplaneLog.UnsubscribeFailed(_logger, _channel.ToString(), ex);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

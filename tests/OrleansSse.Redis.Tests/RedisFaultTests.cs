@@ -123,4 +123,35 @@ public sealed class RedisFaultTests : IAsyncLifetime
         Assert.Empty(old.Events);
         Assert.Equal(after.Cursor, await silos[1].GetCurrentAsync());
     }
+
+    [Fact]
+    public async Task SubscribeThatTimedOutLeavesNoHandlerAndNoPresenceOnceRedisAnswers()
+    {
+        await using var silos = await BackplaneSet.CreateAsync(_redis, 2);
+        var target = SseTarget.Client("late");
+        var abandoned = new Inbox();
+        await _redis.SetPausedAsync(true);
+        try
+        {
+            // Redis takes the SUBSCRIBE but answers only after the operation timeout.
+            await Assert.ThrowsAsync<BackplaneUnavailableException>(() => silos[0].SubscribeAsync(target, abandoned.Add));
+        }
+        finally
+        {
+            await _redis.SetPausedAsync(false);
+        }
+
+        await RedisServerFixture.WaitUntilAsync(() => silos[0].Health.Healthy, "Redis answers again");
+
+        // A new subscription on the same connection is confirmed after whatever the failed one left
+        // queued, and a message reaches the channel's handlers in the order they were added.
+        var inbox = new Inbox();
+        var subscription = await silos[0].SubscribeAsync(target, inbox.Add);
+        await silos[1].PublishAsync(target, "n", "after");
+        Assert.Equal("after", (await inbox.NextAsync()).Data);
+        Assert.False(abandoned.TryRead(out _), "the handler of the failed subscribe still receives");
+
+        await subscription.DisposeAsync();
+        Assert.False(await silos[1].IsOnlineAsync("late"), "the failed subscribe keeps the client online");
+    }
 }

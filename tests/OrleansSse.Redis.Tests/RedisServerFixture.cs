@@ -157,6 +157,33 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
         await kill.WaitForExitAsync().WaitAsync(StartTimeout);
     }
 
+    /// <summary>
+    /// Brings the expiry of every key under <paramref name="keyPrefix"/> <paramref name="elapsed"/>
+    /// closer, deleting the keys it reaches: what that much time passing does to them. Redis expires
+    /// keys in real time, so a test that moves a backplane's manual clock calls this to age its keys
+    /// with it. Returns how many keys expired.
+    /// </summary>
+    public async Task<int> ElapseExpiryAsync(string keyPrefix, TimeSpan elapsed)
+    {
+        const string script = """
+            local expired = 0
+            local elapsed = tonumber(ARGV[2])
+            for _, key in ipairs(redis.call('KEYS', ARGV[1])) do
+              local ttl = redis.call('PTTL', key)
+              if ttl > 0 and ttl <= elapsed then
+                redis.call('DEL', key)
+                expired = expired + 1
+              elseif ttl > 0 then
+                redis.call('PEXPIRE', key, string.format('%d', ttl - elapsed))
+              end
+            end
+            return expired
+            """;
+        using var raw = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Configuration);
+        var result = await raw.GetDatabase().ScriptEvaluateAsync(script, values: ["{" + keyPrefix + "}:*", (long)elapsed.TotalMilliseconds]);
+        return (int)result;
+    }
+
     /// <summary>Stops and starts again on the same port.</summary>
     public async Task RestartAsync(bool keepData)
     {

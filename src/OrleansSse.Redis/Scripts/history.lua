@@ -7,7 +7,8 @@
 --       means not recovered), then per target (optional): the position its history starts after
 --       for this reader (a group's join position), when later than the cursor
 
--- Returns: { 0 } when the epoch differs (or none exists), else
+-- Returns: { 0 } when the epoch differs (or none exists), { 1, 0 } (no events, not recovered) when
+--          the cursor is beyond the sequence, else
 --          { 1, recovered (0/1), then per event: target index (1-based), position, name, data,
 --            coalesce key (entry field 'k'; empty when none, e.g. entries written before keys existed) }
 local epoch = redis.call('GET', KEYS[1])
@@ -16,7 +17,13 @@ if epoch ~= ARGV[1] then
 end
 local after = tonumber(ARGV[2])
 local seq = tonumber(redis.call('GET', KEYS[2]) or '0')
-local recovered = after <= seq
+-- A cursor beyond the sequence (from the future, or made up) missed nothing that can be read: no
+-- events, not recovered. Checked before any stream id is built from it: Lua numbers are doubles, and
+-- a position near 2^63 makes no valid id.
+if after > seq then
+  return { 1, 0 }
+end
+local recovered = true
 local min_ts = tonumber(ARGV[3]) - tonumber(ARGV[4])
 
 -- A cursor older than the horizon (ARGV 7) is not recovered: meta keys (what an expired stream
@@ -65,7 +72,8 @@ for i = 4, #KEYS, 2 do
   end
   local trimmed = tonumber(redis.call('HGET', KEYS[i + 1], 'trimmed') or '0')
   if redis.call('EXISTS', stream) == 0 then
-    -- Expired as a whole: everything it held is gone.
+    -- Expired as a whole: everything it held is gone (the publish that creates it again records
+    -- this 'last' as trimmed).
     local last = tonumber(redis.call('HGET', KEYS[i + 1], 'last') or '0')
     if last > trimmed then
       trimmed = last

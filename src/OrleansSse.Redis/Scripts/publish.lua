@@ -1,5 +1,6 @@
 -- Publishes one event: next position, append to the target's stream, trim, publish live.
--- KEYS: 1 epoch, 2 sequence, 3 target stream, 4 target stream meta (hash: trimmed, last),
+-- KEYS: 1 epoch, 2 sequence, 3 target stream, 4 target stream meta (hash: 'trimmed' -> the position
+--       through which the stream no longer holds its events, 'last' -> its newest position),
 --       5 checkpoints (hash: bucket start (unix ms) -> first position published in it; 'last' -> the
 --       last position published)
 -- ARGV: 1 new epoch (used only when none exists), 2 target channel, 3 target kind,
@@ -12,6 +13,17 @@ local epoch = ensure_epoch(KEYS[1], ARGV[1])
 local pos = redis.call('INCR', KEYS[2])
 local now = tonumber(ARGV[7])
 local stream = KEYS[3]
+
+-- A stream that expired as a whole (PEXPIRE below) lost everything through its 'last': XADD is about
+-- to create it afresh, so record that loss as trimmed first (history.lua reads 'last' as trimmed only
+-- while the stream is absent), and cursors from before it stay not recovered.
+if redis.call('EXISTS', stream) == 0 then
+  local last = tonumber(redis.call('HGET', KEYS[4], 'last') or '0')
+  if last > tonumber(redis.call('HGET', KEYS[4], 'trimmed') or '0') then
+    redis.call('HSET', KEYS[4], 'trimmed', last)
+  end
+end
+
 if ARGV[13] ~= nil and ARGV[13] ~= '' then
   redis.call('XADD', stream, entry_id(pos), 'n', ARGV[5], 'd', ARGV[6], 't', ARGV[7], 'k', ARGV[13])
 else

@@ -107,11 +107,16 @@ public interface ISseBackplane
     /// <summary>
     /// Follows a target live. <paramref name="onMessage"/> runs for every message published to it
     /// after the returned task completes, in position order (across all of this backplane instance's
-    /// subscriptions), and must not block. Dispose the result to stop.
+    /// subscriptions), and must not block. Dispose the result to stop. When the task fails (or is
+    /// cancelled), nothing stays subscribed: <paramref name="onMessage"/> never runs.
     /// </summary>
     Task<IAsyncDisposable> SubscribeAsync(SseTarget target, Action<BackplaneMessage> onMessage, CancellationToken cancellationToken = default);
 
-    /// <summary>The retained events of <paramref name="targets"/> strictly after <paramref name="after"/>, merged in position order.</summary>
+    /// <summary>
+    /// The retained events of <paramref name="targets"/> strictly after <paramref name="after"/>, merged in
+    /// position order. A cursor of another epoch, or beyond the current position (however far), reads no
+    /// events and is not recovered.
+    /// </summary>
     Task<HistoryResult> ReadHistoryAsync(IReadOnlyCollection<SseTarget> targets, EventCursor after, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -16,6 +16,10 @@ public sealed class InMemoryBackplaneSpecification : BackplaneSpecification
     }
 
     /// <inheritdoc />
+    /// <remarks>Nothing to do: the in-memory backplane expires what it holds by its own clock.</remarks>
+    protected override Task ElapseStorageTimeAsync(TimeSpan elapsed) => Task.CompletedTask;
+
+    /// <inheritdoc />
     /// <remarks>Every membership entry the instance holds (each test makes its own instance).</remarks>
     protected override Task<int> MembershipStorageAsync(string group, string clientId)
     {
