@@ -9,8 +9,8 @@ namespace OrleansSse.Silo.Security;
 /// Validates subscriber tokens (<see cref="SubscriberTokenFormat"/>): signature by any configured
 /// signing key, an allow-listed HMAC algorithm, a required <c>exp</c> in the future and an
 /// <c>nbf</c> (when present) in the past, both on the silo's <see cref="TimeProvider"/> with no clock
-/// skew (the stream ends at <c>exp</c>; the issuer's and the silo's clocks must agree), a valid client id in <c>sub</c>, and <c>iss</c>/<c>aud</c>
-/// when configured (a token without them is then refused). The signature is checked first, so the
+/// skew (the stream ends at <c>exp</c>; the issuer's and the silo's clocks must agree), a valid
+/// client id in <c>sub</c>, and <c>iss</c>/<c>aud</c> when configured (a token without them is then refused). The signature is checked first, so the
 /// other reasons are only reported for a token one of the keys signed.
 /// A refused token is logged at Information with the reason (expired, bad signature, issuer
 /// mismatch, …; never the token), one line per refused request, as ASP.NET Core's JWT bearer
@@ -45,7 +45,8 @@ internal sealed class SubscriberTokenValidator
             RequireExpirationTime = true,
             ValidateLifetime = true,
             // exp and nbf are checked on the silo's clock (TimeProvider: a test cluster's clock moves
-            // them too); IdentityModel 8.16 would check them on the system clock.
+            // them too); IdentityModel 8.16 checks them on the system clock (its
+            // TokenValidationParameters.TimeProvider is internal).
             LifetimeValidator = ValidateLifetime,
             ClockSkew = TimeSpan.Zero,
             ValidateIssuerSigningKey = true,
