@@ -34,4 +34,7 @@ internal static partial class AiLog
 
     [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "AI prompt for client {ClientId} refused: {Limit} answers are running (OrleansSse:Ai:MaxConcurrentAnswers)")]
     public static partial void Refused(ILogger logger, string clientId, int limit);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "AI answer for client {ClientId}: its final ai_response event (done, with the error) could not be sent")]
+    public static partial void FinalEventFailed(ILogger logger, string clientId, Exception exception);
 }

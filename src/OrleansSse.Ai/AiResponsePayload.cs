@@ -6,7 +6,7 @@ namespace OrleansSse.Ai;
 /// <summary>The <c>ai_response</c> event and its data: <c>{"content":"…","done":false|true[,"error":"…"]}</c>.</summary>
 internal static class AiResponsePayload
 {
-    public const string EventName = "ai_response";
+    public const string EventName = AiStreamingService.EventName;
 
     // Tokens are text for a page, not HTML: only what JSON itself needs is escaped, so a token
     // costs its own bytes (quotes and line breaks stay escaped, so the data is one line).

@@ -24,7 +24,9 @@ public static class AiServiceCollectionExtensions
     /// cancelled on shutdown), <see cref="AiOptions"/> bound from <c>OrleansSse:Ai</c> (validated
     /// at start; an unknown key there or a value that does not convert is refused too, as a
     /// validation failure naming the key, so that a start reports it with every other option's
-    /// failures) and the model the options select. Needs an <see cref="ISseCluster"/> in DI.
+    /// failures) and the model the options select. Needs an <see cref="ISseCluster"/> in DI that may
+    /// publish <c>ai_response</c>, which the public clusters refuse (a reserved name): the silo
+    /// registers <see cref="AiStreamingService"/> itself with such grains before calling this.
     /// </summary>
     public static IServiceCollection AddOrleansSseAi(this IServiceCollection services, IConfiguration configuration)
     {

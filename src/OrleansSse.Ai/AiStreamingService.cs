@@ -30,10 +30,17 @@ namespace OrleansSse.Ai;
 /// At most <see cref="AiOptions.MaxConcurrentAnswers"/> answers run at once; past it a prompt for a
 /// client without a running answer is refused (<see cref="AiCapacityExceededException"/>).
 /// Limits: answers live in this process only (a silo that dies loses its running answers); one
-/// prompt per client at a time; the prompt is a single user message without history.
+/// prompt per client at a time; the prompt is a single user message without history. The
+/// <see cref="ISseCluster"/> must accept <c>ai_response</c> events, a reserved name (<see cref="SseNames.ReservedEvents"/>)
+/// that the public clusters (<c>SseCluster</c>, <c>RedisSseCluster</c>, <c>HttpSseCluster</c>) refuse so that
+/// nobody can forge one: the silo gives the service grains that may publish that name alone. Over
+/// any other cluster every answer fails (logged as a failed answer).
 /// </summary>
 public sealed class AiStreamingService : IHostedService, IAsyncDisposable
 {
+    /// <summary>The event name answers are sent under: <c>ai_response</c>, one of <see cref="SseNames.ReservedEvents"/>.</summary>
+    public const string EventName = "ai_response";
+
     private static readonly TimeSpan ShutdownNoticeTimeout = TimeSpan.FromSeconds(2);
 
     private readonly ISseCluster _cluster;
@@ -267,9 +274,11 @@ public sealed class AiStreamingService : IHostedService, IAsyncDisposable
         {
             await client.SendAsync(AiResponsePayload.Failed(error), timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is BackplaneUnavailableException or OperationCanceledException)
+        catch (Exception ex)
         {
-            AiLog.BackplaneUnavailable(_logger, client.ClientId, ex);
+            // Best effort, on a background task nobody awaits: whatever the reason (backplane down,
+            // timed out, a cluster that refuses ai_response), it is logged, never left unobserved.
+            AiLog.FinalEventFailed(_logger, client.ClientId, ex);
         }
     }
 

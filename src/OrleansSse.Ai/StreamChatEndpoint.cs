@@ -90,7 +90,7 @@ internal static class StreamChatEndpoint
 
         if (!SseNames.IsValidKey(clientId))
         {
-            return Invalid($"'client_id' must be 1-{SseNames.MaxKeyLength} characters of ASCII letters, digits and -_.:@");
+            return Invalid($"'client_id' must be {SseNames.KeyRule}.");
         }
 
         try

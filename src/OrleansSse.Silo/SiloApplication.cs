@@ -1,4 +1,5 @@
 using OrleansSse.Ai;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansSse.Backplane;
@@ -126,7 +127,8 @@ public static class SiloApplication
         }
 
         services.TryAddSingleton<ISseBackplane>(sp => new InMemoryBackplane(sp.GetRequiredService<IOptions<RetentionOptions>>().Value, sp.GetService<TimeProvider>()));
-        // Every publish through the grains in this process is counted once (HTTP API, AI streaming, embedded callers).
+        // Every publish through the grains in this process is counted once (HTTP API, embedded callers;
+        // AI streaming has grains of its own, below).
         services.TryAddSingleton<ISseCluster>(sp => new SseCluster(sp.GetRequiredService<ISseBackplane>(), sp.GetRequiredService<SseMetrics>().EventPublished));
         services.TryAddSingleton<SseMetrics>();
         services.TryAddSingleton<ConnectionRegistry>();
@@ -141,6 +143,13 @@ public static class SiloApplication
         services.AddHostedService<StreamDetachCheck>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.AddMissingDetail);
         services.AddSiloSecurity(builder.Configuration);
+        // AI answers go out as ai_response, a name the public grains refuse (nobody may forge it): the
+        // streaming service alone gets grains that may publish it (counted like every other publish).
+        services.TryAddSingleton(sp => new AiStreamingService(
+            new SseCluster(sp.GetRequiredService<ISseBackplane>(), sp.GetRequiredService<SseMetrics>().EventPublished, AiStreamingService.EventName),
+            sp.GetRequiredKeyedService<IChatClient>(AiServiceCollectionExtensions.ChatClientKey),
+            sp.GetRequiredService<IOptions<AiOptions>>(),
+            sp.GetRequiredService<ILogger<AiStreamingService>>()));
         services.AddOrleansSseAi(builder.Configuration);
     }
 }

@@ -70,7 +70,7 @@ public sealed class AiConfigurationTests
                     ["OrleansSse:Ai:Model"] = "fake-model",
                     ["OrleansSse:Ai:ApiKey"] = "configured-key",
                 });
-                builder.Services.AddSingleton<ISseCluster>(new SseCluster(backplane));
+                builder.Services.AddSingleton<ISseCluster>(TestServices.AiCluster(backplane));
                 builder.Services.AddOrleansSseAi(builder.Configuration);
             },
             app => app.MapOrleansSseAi());
@@ -89,7 +89,7 @@ public sealed class AiConfigurationTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<ISseCluster>(new SseCluster(new InMemoryBackplane()));
+        services.AddSingleton<ISseCluster>(TestServices.AiCluster(new InMemoryBackplane()));
         services.AddOrleansSseAi(configuration);
         return services.BuildServiceProvider();
     }
@@ -99,7 +99,7 @@ public sealed class AiConfigurationTests
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddSingleton<ISseCluster>(new SseCluster(new InMemoryBackplane()));
+        builder.Services.AddSingleton<ISseCluster>(TestServices.AiCluster(new InMemoryBackplane()));
         builder.Services.AddOrleansSseAi(builder.Configuration);
         return builder.Build();
     }

@@ -166,7 +166,7 @@ public sealed class AiLimitsTests
             builder =>
             {
                 builder.Configuration.AddInMemoryCollection(settings.Select(s => KeyValuePair.Create("OrleansSse:Ai:" + s.Key, (string?)s.Value)));
-                builder.Services.AddSingleton<ISseCluster>(new SseCluster(_backplane));
+                builder.Services.AddSingleton<ISseCluster>(TestServices.AiCluster(_backplane));
                 if (model is not null)
                 {
                     builder.Services.AddKeyedSingleton(AiServiceCollectionExtensions.ChatClientKey, model);

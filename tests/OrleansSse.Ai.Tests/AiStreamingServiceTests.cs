@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Logging;
 using OrleansSse.Backplane;
+using OrleansSse.Grains;
+using OrleansSse.Security.Tests;
 
 namespace OrleansSse.Ai.Tests;
 
@@ -204,5 +207,25 @@ public sealed class AiStreamingServiceTests
 
         await Assert.ThrowsAsync<ArgumentException>(() => service.StartAsync("not valid!", "hi"));
         await Assert.ThrowsAnyAsync<ArgumentException>(() => service.StartAsync("ok", " "));
+    }
+
+    [Fact]
+    public async Task AFinalEventThatCannotBeSentIsLoggedNotLeftUnobserved()
+    {
+        // Public grains refuse ai_response (a reserved name): the first token fails, then the final error event.
+        var logs = new LogCapture(LogLevel.Warning);
+        using var logging = LoggerFactory.Create(b => b.AddProvider(logs));
+        await using var service = TestServices.CreateService(
+            new SseCluster(new InMemoryBackplane()), new SimulatedChatClient(TimeSpan.Zero), logger: logging.CreateLogger<AiStreamingService>());
+
+        await service.StartAsync("dave", "hello").WaitAsync(AiEventRecorder.Timeout);
+        await service.WhenAnswerEnded("dave").WaitAsync(AiEventRecorder.Timeout);
+
+        Assert.IsType<ArgumentException>(Assert.Single(logs.Entries, e => e.Id.Id == 4005).Exception);
+        var finalEvent = Assert.Single(logs.Entries, e => e.Id.Id == 4011);
+        Assert.Equal(LogLevel.Warning, finalEvent.Level);
+        Assert.Contains("dave", finalEvent.Message, StringComparison.Ordinal);
+        Assert.IsType<ArgumentException>(finalEvent.Exception);
+        Assert.Equal(0, service.RunningCount);
     }
 }

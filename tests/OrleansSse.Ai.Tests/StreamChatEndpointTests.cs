@@ -28,7 +28,7 @@ public sealed class StreamChatEndpointTests : IAsyncLifetime
                     ["OrleansSse:Ai:MaxPromptLength"] = "20",
                 });
                 builder.Services.AddSingleton<ISseBackplane>(_backplane);
-                builder.Services.AddSingleton<ISseCluster>(sp => new SseCluster(sp.GetRequiredService<ISseBackplane>()));
+                builder.Services.AddSingleton<ISseCluster>(sp => TestServices.AiCluster(sp.GetRequiredService<ISseBackplane>()));
                 builder.Services.AddOrleansSseAi(builder.Configuration);
             },
             app => app.MapOrleansSseAi());
@@ -102,7 +102,7 @@ public sealed class StreamChatEndpointTests : IAsyncLifetime
         await using var app = await LoopbackApp.StartAsync(
             builder =>
             {
-                builder.Services.AddSingleton<ISseCluster>(new SseCluster(new InMemoryBackplane()));
+                builder.Services.AddSingleton<ISseCluster>(TestServices.AiCluster(new InMemoryBackplane()));
                 builder.Services.AddOrleansSseAi(builder.Configuration);
             },
             app => app.MapOrleansSseAi().AddEndpointFilter((context, next) =>

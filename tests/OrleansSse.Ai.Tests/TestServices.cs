@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OrleansSse.Backplane;
@@ -12,14 +13,18 @@ internal static class TestServices
     public static (InMemoryBackplane Backplane, SseCluster Cluster) CreateCluster()
     {
         var backplane = new InMemoryBackplane();
-        return (backplane, new SseCluster(backplane));
+        return (backplane, AiCluster(backplane));
     }
 
-    public static AiStreamingService CreateService(ISseCluster cluster, IChatClient chat, Action<AiOptions>? configure = null)
+    /// <summary>Grains that may publish <c>ai_response</c>, as the silo gives the streaming service (the public ones refuse it).</summary>
+    public static SseCluster AiCluster(ISseBackplane backplane) => new(backplane, published: null, AiStreamingService.EventName);
+
+    public static AiStreamingService CreateService(
+        ISseCluster cluster, IChatClient chat, Action<AiOptions>? configure = null, ILogger<AiStreamingService>? logger = null)
     {
         var options = new AiOptions { TokenDelay = TimeSpan.Zero };
         configure?.Invoke(options);
-        return new AiStreamingService(cluster, chat, Options.Create(options), NullLogger<AiStreamingService>.Instance);
+        return new AiStreamingService(cluster, chat, Options.Create(options), logger ?? NullLogger<AiStreamingService>.Instance);
     }
 
     public static long Position(string id) => EventCursor.TryParse(id, out var cursor) ? cursor.Position : throw new FormatException(id);

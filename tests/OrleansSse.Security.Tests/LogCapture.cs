@@ -3,13 +3,13 @@ using Microsoft.Extensions.Logging;
 
 namespace OrleansSse.Security.Tests;
 
-/// <summary>Captures every log entry of a silo (event id, level, message) at <paramref name="minimum"/> and above.</summary>
+/// <summary>Captures every log entry of a silo (event id, level, message, exception) at <paramref name="minimum"/> and above.</summary>
 internal sealed class LogCapture(LogLevel minimum = LogLevel.Information) : ILoggerProvider
 {
     private readonly LogLevel _minimum = minimum;
-    private readonly ConcurrentQueue<(EventId Id, LogLevel Level, string Message)> _entries = new();
+    private readonly ConcurrentQueue<(EventId Id, LogLevel Level, string Message, Exception? Exception)> _entries = new();
 
-    public IReadOnlyList<(EventId Id, LogLevel Level, string Message)> Entries => [.. _entries];
+    public IReadOnlyList<(EventId Id, LogLevel Level, string Message, Exception? Exception)> Entries => [.. _entries];
 
     public ILogger CreateLogger(string categoryName) => new Logger(this);
 
@@ -28,7 +28,7 @@ internal sealed class LogCapture(LogLevel minimum = LogLevel.Information) : ILog
         {
             if (IsEnabled(logLevel))
             {
-                owner._entries.Enqueue((eventId, logLevel, formatter(state, exception)));
+                owner._entries.Enqueue((eventId, logLevel, formatter(state, exception), exception));
             }
         }
     }

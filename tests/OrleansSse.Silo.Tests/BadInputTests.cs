@@ -64,6 +64,16 @@ public sealed class BadInputTests
         { "DELETE", "/api/sse/groups/watchers/clients/bad!id", "", 400 },
         { "GET", "/api/sse/clients/bad!id", "", 400 },
         { "GET", "/api/sse/groups/bad!group", "", 400 },
+
+        // Keys need a letter or digit: no dot segment ('.', '..') that a URL path would collapse.
+        { "POST", "/api/sse/send", """{"client_id":"..","data":"d"}""", 400 },
+        { "POST", "/api/sse/send", """{"client_id":".","data":"d"}""", 400 },
+        { "POST", "/api/sse/send", """{"client_id":"watcher","data":"d","coalesce_key":".."}""", 400 },
+        { "POST", "/api/sse/groups/-_/send", """{"data":"d"}""", 400 },
+        { "PUT", "/api/sse/groups/watchers/clients/@:", "", 400 },
+        { "DELETE", "/api/sse/groups/watchers/clients/-", "", 400 },
+        { "GET", "/api/sse/clients/_", "", 400 },
+        { "GET", "/api/sse/groups/--", "", 400 },
     };
 
     [Theory]
@@ -105,6 +115,7 @@ public sealed class BadInputTests
     [InlineData("/api/sse/groups/g/send", """{"data":"d","target":"w"}""", "Unknown property 'target'. Allowed: event, data, coalesce_key.")]
     [InlineData("/api/sse/send", """{"client_id":"w","data":"d","coalesce_key":5}""", "'coalesce_key' must be a string.")]
     [InlineData("/api/sse/send", """{"client_id":"w","data":"d","event":5}""", "'event' must be a string.")]
+    [InlineData("/api/sse/send", """{"client_id":"..","data":"d"}""", "'client_id' must be 1-128 characters of ASCII letters, digits and -_.:@, at least one of them a letter or digit.")]
     public async Task TheProblemSaysWhatIsWrongWithTheBody(string path, string body, string expected)
     {
         await using var cluster = await SseTestCluster.StartAsync();
@@ -120,6 +131,10 @@ public sealed class BadInputTests
     [InlineData("client_id=bad%20id")]
     [InlineData("client_id=bad!id")]
     [InlineData("groups=ok,bad!group")]
+    [InlineData("client_id=..")]
+    [InlineData("client_id=.")]
+    [InlineData("client_id=-")]
+    [InlineData("groups=ok,..")]
     public async Task StreamWithInvalidClientIdOrGroupIsRefusedWithProblemJson(string query)
     {
         await using var cluster = await SseTestCluster.StartAsync();

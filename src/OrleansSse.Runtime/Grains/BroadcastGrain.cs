@@ -2,8 +2,8 @@ using OrleansSse.Backplane;
 
 namespace OrleansSse.Grains;
 
-internal sealed class BroadcastGrain(ISseBackplane backplane, Action? published) : IBroadcastGrain
+internal sealed class BroadcastGrain(SseCluster cluster) : IBroadcastGrain
 {
     public Task<PublishResult> SendAsync(SseEvent evt, CancellationToken cancellationToken = default) =>
-        SseCluster.PublishAsync(backplane, SseTarget.All, evt, published, cancellationToken);
+        cluster.PublishAsync(SseTarget.All, evt, cancellationToken);
 }

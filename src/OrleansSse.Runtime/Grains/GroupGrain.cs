@@ -2,19 +2,19 @@ using OrleansSse.Backplane;
 
 namespace OrleansSse.Grains;
 
-internal sealed class GroupGrain(string name, ISseBackplane backplane, Action? published) : IGroupGrain
+internal sealed class GroupGrain(string name, SseCluster cluster) : IGroupGrain
 {
     public string Name => name;
 
     public Task AddAsync(string clientId, CancellationToken cancellationToken = default) =>
-        backplane.AddToGroupAsync(name, SseNames.ThrowIfInvalidKey(clientId, nameof(clientId)), cancellationToken);
+        cluster.Backplane.AddToGroupAsync(name, SseNames.ThrowIfInvalidKey(clientId, nameof(clientId)), cancellationToken);
 
     public Task RemoveAsync(string clientId, CancellationToken cancellationToken = default) =>
-        backplane.RemoveFromGroupAsync(name, SseNames.ThrowIfInvalidKey(clientId, nameof(clientId)), cancellationToken);
+        cluster.Backplane.RemoveFromGroupAsync(name, SseNames.ThrowIfInvalidKey(clientId, nameof(clientId)), cancellationToken);
 
     public Task<IReadOnlyList<string>> GetMembersAsync(CancellationToken cancellationToken = default) =>
-        backplane.GetGroupMembersAsync(name, cancellationToken);
+        cluster.Backplane.GetGroupMembersAsync(name, cancellationToken);
 
     public Task<PublishResult> SendAsync(SseEvent evt, CancellationToken cancellationToken = default) =>
-        SseCluster.PublishAsync(backplane, SseTarget.Group(name), evt, published, cancellationToken);
+        cluster.PublishAsync(SseTarget.Group(name), evt, cancellationToken);
 }

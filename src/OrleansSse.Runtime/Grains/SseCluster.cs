@@ -6,11 +6,13 @@ namespace OrleansSse.Grains;
 /// <see cref="ISseCluster"/> over a backplane. Grains are stateless facades addressed by key: all
 /// state (history, membership, presence) lives in the backplane, so any process that reaches the
 /// backplane (a silo, or a service joining the cluster as a client) can activate any grain.
+/// Publishing checks names as the silo's HTTP API does: an invalid or reserved event name
+/// (<see cref="SseNames.ReservedEvents"/>: <c>connected</c>, <c>ai_response</c>, <c>open</c>,
+/// <c>error</c>) or an invalid coalesce key throws <see cref="ArgumentException"/> and publishes nothing.
 /// </summary>
 public sealed class SseCluster : ISseCluster
 {
-    private readonly ISseBackplane _backplane;
-    private readonly Action? _published;
+    private readonly string? _ownEvent;
     private readonly BroadcastGrain _broadcast;
 
     /// <summary>Grains over <paramref name="backplane"/>.</summary>
@@ -19,27 +21,42 @@ public sealed class SseCluster : ISseCluster
     {
     }
 
-    /// <summary>Grains over <paramref name="backplane"/> that call <paramref name="published"/> once per event they published (a silo's metrics).</summary>
-    internal SseCluster(ISseBackplane backplane, Action? published)
+    /// <summary>
+    /// Grains over <paramref name="backplane"/> that call <paramref name="published"/> once per event
+    /// they published (a silo's metrics) and, when <paramref name="ownEvent"/> is given, may publish
+    /// that one reserved event name, which the process emits itself (the silo's AI answers,
+    /// <c>ai_response</c>); every other reserved name is refused as by the public constructor.
+    /// </summary>
+    internal SseCluster(ISseBackplane backplane, Action? published, string? ownEvent = null)
     {
         ArgumentNullException.ThrowIfNull(backplane);
-        _backplane = backplane;
-        _published = published;
-        _broadcast = new BroadcastGrain(backplane, published);
+        if (ownEvent is not null && !SseNames.ReservedEvents.Contains(ownEvent))
+        {
+            throw new ArgumentException($"'{ownEvent}' is not a reserved event name; any cluster may publish it.", nameof(ownEvent));
+        }
+
+        Backplane = backplane;
+        Published = published;
+        _ownEvent = ownEvent;
+        _broadcast = new BroadcastGrain(this);
     }
+
+    internal ISseBackplane Backplane { get; }
+
+    internal Action? Published { get; }
 
     /// <inheritdoc />
     public IClientGrain GetClient(string clientId) =>
-        new ClientGrain(SseNames.ThrowIfInvalidKey(clientId, nameof(clientId)), _backplane, _published);
+        new ClientGrain(SseNames.ThrowIfInvalidKey(clientId, nameof(clientId)), this);
 
     /// <inheritdoc />
     public IGroupGrain GetGroup(string name) =>
-        new GroupGrain(SseNames.ThrowIfInvalidKey(name, nameof(name)), _backplane, _published);
+        new GroupGrain(SseNames.ThrowIfInvalidKey(name, nameof(name)), this);
 
     /// <inheritdoc />
     public IBroadcastGrain GetBroadcast() => _broadcast;
 
-    internal static async Task<PublishResult> PublishAsync(ISseBackplane backplane, SseTarget target, SseEvent evt, Action? published, CancellationToken cancellationToken)
+    internal async Task<PublishResult> PublishAsync(SseTarget target, SseEvent evt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(evt);
         if (!SseNames.IsValidEventName(evt.Event))
@@ -47,14 +64,21 @@ public sealed class SseCluster : ISseCluster
             throw new ArgumentException($"Event name must be 1-{SseNames.MaxEventLength} printable ASCII characters without spaces.", nameof(evt));
         }
 
+        if (SseNames.ReservedEvents.Contains(evt.Event) && !string.Equals(evt.Event, _ownEvent, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(evt.Event is "open" or "error"
+                ? $"Event name must not be '{evt.Event}': a browser's EventSource would take it for its own connection event."
+                : $"Event name must not be '{evt.Event}': the broker emits it itself.", nameof(evt));
+        }
+
         ArgumentNullException.ThrowIfNull(evt.Data, nameof(evt.Data));
         if (evt.CoalesceKey is not null && !SseNames.IsValidKey(evt.CoalesceKey))
         {
-            throw new ArgumentException($"Coalesce key must be 1-{SseNames.MaxKeyLength} characters of letters, digits and -_.:@", nameof(evt));
+            throw new ArgumentException($"Coalesce key must be {SseNames.KeyRule}.", nameof(evt));
         }
 
-        var receipt = await backplane.PublishAsync(target, evt.Event, evt.Data, evt.CoalesceKey, cancellationToken).ConfigureAwait(false);
-        published?.Invoke();
+        var receipt = await Backplane.PublishAsync(target, evt.Event, evt.Data, evt.CoalesceKey, cancellationToken).ConfigureAwait(false);
+        Published?.Invoke();
         return new PublishResult(receipt.Cursor.ToString(), receipt.Subscribers > 0);
     }
 }

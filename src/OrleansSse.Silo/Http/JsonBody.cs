@@ -153,7 +153,7 @@ internal static class JsonBody
 
     /// <summary>The message for an invalid client id or group name.</summary>
     public static string InvalidKey(string what) =>
-        $"'{what}' must be 1-{SseNames.MaxKeyLength} characters of ASCII letters, digits and -_.:@";
+        $"'{what}' must be {SseNames.KeyRule}.";
 
     private static async Task<(JsonDocument? Body, IResult? Problem)> ReadObjectAsync(HttpContext context)
     {

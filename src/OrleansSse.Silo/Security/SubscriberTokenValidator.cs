@@ -8,9 +8,9 @@ namespace OrleansSse.Silo.Security;
 /// <summary>
 /// Validates subscriber tokens (<see cref="SubscriberTokenFormat"/>): signature by any configured
 /// signing key, an allow-listed HMAC algorithm, a required <c>exp</c> in the future and an
-/// <c>nbf</c> (when present) in the past, both with no clock skew (the stream ends at <c>exp</c>; the
-/// issuer's and the silo's clocks must agree), a valid client id in <c>sub</c>, and <c>iss</c>/<c>aud</c>
-/// when configured (a token without them is then refused). The signature is checked first, so the
+/// <c>nbf</c> (when present) in the past, both on the silo's <see cref="TimeProvider"/> with no clock
+/// skew (the stream ends at <c>exp</c>; the issuer's and the silo's clocks must agree), a valid
+/// client id in <c>sub</c>, and <c>iss</c>/<c>aud</c> when configured (a token without them is then refused). The signature is checked first, so the
 /// other reasons are only reported for a token one of the keys signed.
 /// A refused token is logged at Information with the reason (expired, bad signature, issuer
 /// mismatch, …; never the token), one line per refused request, as ASP.NET Core's JWT bearer
@@ -44,6 +44,10 @@ internal sealed class SubscriberTokenValidator
             RequireSignedTokens = true,
             RequireExpirationTime = true,
             ValidateLifetime = true,
+            // exp and nbf are checked on the silo's clock (TimeProvider: a test cluster's clock moves
+            // them too); IdentityModel 8.16 checks them on the system clock (its
+            // TokenValidationParameters.TimeProvider is internal).
+            LifetimeValidator = ValidateLifetime,
             ClockSkew = TimeSpan.Zero,
             ValidateIssuerSigningKey = true,
             ValidateIssuer = !string.IsNullOrEmpty(auth.Issuer),
@@ -95,6 +99,35 @@ internal sealed class SubscriberTokenValidator
         }
 
         return (new SubscriberGrant(clientId, groups, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero)), null);
+    }
+
+    // IdentityModel's own lifetime rules (exp required, nbf not after exp, no clock skew: valid from
+    // nbf through exp), on the injected clock; each failure throws the exception IdentityModel
+    // would, so Reason reports it the same way.
+    private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
+    {
+        if (expires is not { } exp)
+        {
+            throw new SecurityTokenNoExpirationException("The token has no 'exp' claim.");
+        }
+
+        if (notBefore is { } nbf && nbf > exp)
+        {
+            throw new SecurityTokenInvalidLifetimeException("'nbf' is after 'exp'.") { NotBefore = nbf, Expires = exp };
+        }
+
+        var now = _time.GetUtcNow().UtcDateTime;
+        if (notBefore is { } start && start > now)
+        {
+            throw new SecurityTokenNotYetValidException("The token is not valid yet.") { NotBefore = start };
+        }
+
+        if (exp < now)
+        {
+            throw new SecurityTokenExpiredException("The token has expired.") { Expires = exp };
+        }
+
+        return true;
     }
 
     private (SubscriberGrant?, string?) Refuse(string reason, string? detail)
