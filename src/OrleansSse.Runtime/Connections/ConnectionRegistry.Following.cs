@@ -7,20 +7,28 @@ namespace OrleansSse.Connections;
 // handlers may take it.
 internal sealed partial class ConnectionRegistry
 {
-    private async Task FollowAsync(SseConnection connection, SseTarget target)
+    // For a group, joinedAt is the join position of the membership the connection follows it for.
+    // One entry per target at a time: a follow finds the entry being made or one whose last
+    // connection just left (its subscription is kept while being made) and joins it; only an entry
+    // whose subscription is being disposed is replaced, and the new subscription is made once that
+    // disposal is done. A second subscribe of a target while its first is unanswered (or its
+    // unsubscribe is) may otherwise "complete" before the backplane delivers anything for it.
+    private async Task FollowAsync(SseConnection connection, SseTarget target, long joinedAt = 0)
     {
         TaskCompletionSource<IAsyncDisposable>? created = null;
+        Task? previous = null;
         TargetSubscription? entry;
         Task<IAsyncDisposable>? subscribing;
         lock (_gate)
         {
-            if (!_connections.Contains(connection) || !connection.AddTarget(target))
+            if (!_connections.Contains(connection) || !connection.AddTarget(target, joinedAt))
             {
                 return;
             }
 
-            if (!_targets.TryGetValue(target, out entry))
+            if (!_targets.TryGetValue(target, out entry) || entry.Unsubscribing is not null)
             {
+                previous = entry?.Unsubscribing;
                 entry = new TargetSubscription(target, this);
                 created = new TaskCompletionSource<IAsyncDisposable>(TaskCreationOptions.RunContinuationsAsynchronously);
                 entry.Subscribing = created.Task;
@@ -33,7 +41,7 @@ internal sealed partial class ConnectionRegistry
 
         if (created is not null)
         {
-            _ = SubscribeAsync(entry, created);
+            _ = SubscribeAsync(entry, created, previous);
         }
 
         if (subscribing is not null)
@@ -42,11 +50,16 @@ internal sealed partial class ConnectionRegistry
         }
     }
 
-    private async Task SubscribeAsync(TargetSubscription entry, TaskCompletionSource<IAsyncDisposable> completion)
+    private async Task SubscribeAsync(TargetSubscription entry, TaskCompletionSource<IAsyncDisposable> completion, Task? previous)
     {
         var target = entry.Target;
         try
         {
+            if (previous is not null)
+            {
+                await previous.ConfigureAwait(false);
+            }
+
             var subscription = await _backplane.SubscribeAsync(target, entry.Deliver).ConfigureAwait(false);
             lock (_gate)
             {
@@ -70,37 +83,69 @@ internal sealed partial class ConnectionRegistry
         }
     }
 
+    // The entry stays while its subscription is being made: a follow meanwhile takes it back. Its
+    // subscription is disposed only if it is still without connections once made.
     private async Task UnfollowAsync(SseConnection connection, SseTarget target)
     {
+        TargetSubscription? entry;
         Task<IAsyncDisposable>? subscribing;
         IAsyncDisposable? handle;
         lock (_gate)
         {
-            connection.RemoveTarget(target);
-            if (!_targets.TryGetValue(target, out var entry))
+            if (!connection.RemoveTarget(target) || !_targets.TryGetValue(target, out entry) || entry.Unsubscribing is not null ||
+                !entry.Connections.Remove(connection) || entry.Connections.Count > 0)
             {
                 return;
             }
 
-            entry.Connections.Remove(connection);
-            if (entry.Connections.Count > 0)
-            {
-                return;
-            }
-
-            _targets.Remove(target);
             subscribing = entry.Subscribing;
             handle = entry.Handle;
         }
 
+        if (handle is null)
+        {
+            try
+            {
+                handle = await subscribing!.ConfigureAwait(false);
+            }
+            catch
+            {
+                return; // never made (its entry is gone): nothing to dispose
+            }
+        }
+
+        TaskCompletionSource unsubscribed;
+        lock (_gate)
+        {
+            if (entry.Connections.Count > 0 || entry.Unsubscribing is not null ||
+                !_targets.TryGetValue(target, out var current) || current != entry)
+            {
+                return;
+            }
+
+            unsubscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            entry.Unsubscribing = unsubscribed.Task;
+        }
+
         try
         {
-            handle ??= await subscribing!.ConfigureAwait(false);
             await handle.DisposeAsync().ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             RegistryLog.UnsubscribeFailed(_logger, target.ToString(), ex);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (_targets.TryGetValue(target, out var current) && current == entry)
+                {
+                    _targets.Remove(target);
+                }
+            }
+
+            unsubscribed.SetResult();
         }
     }
 
@@ -157,7 +202,7 @@ internal sealed partial class ConnectionRegistry
 
                     RecordMembershipChange(connection, message);
                     connection.Hold();
-                    _ = JoinAsync(connection, message);
+                    _ = JoinAsync(connection, message, BeginMembershipRead(connection));
                 }
 
                 break;
@@ -208,65 +253,5 @@ internal sealed partial class ConnectionRegistry
 
                 break;
         }
-    }
-
-    // The connection is held: follow the group, then replay its events since the join (only those:
-    // the join's position is where the group's history starts for this client).
-    private Task JoinAsync(SseConnection connection, BackplaneMessage joined) =>
-        ReleaseWithHistoryAsync(connection, async () =>
-        {
-            var target = SseTarget.Group(joined.Name);
-            await FollowAsync(connection, target).ConfigureAwait(false);
-            return await _backplane.ReadHistoryAsync([target], joined.Cursor).ConfigureAwait(false);
-        });
-
-    private void OnBackplaneReconnected()
-    {
-        var connections = Snapshot();
-        RegistryLog.CatchingUp(_logger, connections.Length);
-        foreach (var connection in connections)
-        {
-            // A stream still opening reads its own history after this; only started ones catch up.
-            if (connection.Epoch.Length == 0)
-            {
-                continue;
-            }
-
-            connection.Hold();
-            _ = CatchUpAsync(connection);
-        }
-    }
-
-    // After an outage: replay everything the connection's targets got since its last event.
-    // Joins and leaves announced during the outage were missed: re-read the client's groups first.
-    private Task CatchUpAsync(SseConnection connection) =>
-        ReleaseWithHistoryAsync(connection, async () =>
-        {
-            var after = new EventCursor(connection.Epoch, connection.LastPosition);
-            var joinedAt = await FollowGroupsAsync(connection, CancellationToken.None).ConfigureAwait(false);
-            return await _backplane.ReadHistoryAsync(connection.Targets, after, joinedAt).ConfigureAwait(false);
-        });
-
-    // Ends a hold: releases the connection with the history read, or, when that history is
-    // incomplete (trimmed, another epoch) or could not be read, ends the stream so the client
-    // resumes and learns it in-band.
-    private async Task ReleaseWithHistoryAsync(SseConnection connection, Func<Task<HistoryResult>> readHistory)
-    {
-        try
-        {
-            var history = await readHistory().ConfigureAwait(false);
-            if (history.Recovered)
-            {
-                connection.Release(Encode(history.Events));
-                return;
-            }
-        }
-        catch (Exception ex)
-        {
-            RegistryLog.CatchUpFailed(_logger, connection.ClientId, ex);
-        }
-
-        connection.Release([]);
-        connection.Close(CloseReason.HistoryLost);
     }
 }

@@ -57,8 +57,9 @@ internal sealed partial class ConnectionRegistry : IDisposable
     /// <summary>
     /// Opens a stream for <paramref name="clientId"/>: follows its client target (so membership
     /// changes from then on reach it), then its groups and broadcast, then reads the history after
-    /// <paramref name="cursor"/> (if any). The returned connection is held; call <see cref="Start"/>
-    /// to queue its first bytes and go live.
+    /// <paramref name="cursor"/> (if any): the client's, everyone's, and each group's from the later
+    /// of the cursor and the client's join, up to a leave seen meanwhile. The returned connection is
+    /// held; call <see cref="Start"/> to queue its first bytes and go live.
     /// </summary>
     /// <exception cref="BackplaneUnavailableException">Nothing is left behind: the stream is not opened.</exception>
     /// <exception cref="SiloDrainingException">The silo is stopping.</exception>
@@ -76,10 +77,11 @@ internal sealed partial class ConnectionRegistry : IDisposable
         }
 
         _metrics.ConnectionOpened();
+        var changes = BeginMembershipRead(connection);
         try
         {
             await FollowAsync(connection, SseTarget.Client(clientId)).ConfigureAwait(false);
-            var joinedAt = await FollowGroupsAsync(connection, cancellationToken).ConfigureAwait(false);
+            var joinedAt = await FollowGroupsAsync(connection, changes, cancellationToken).ConfigureAwait(false);
             await FollowAsync(connection, SseTarget.All).ConfigureAwait(false);
 
             // Events up to the current position belong to "before this stream": live copies of them
@@ -92,7 +94,8 @@ internal sealed partial class ConnectionRegistry : IDisposable
                 return new OpenedStream(connection, Recovered: true, []);
             }
 
-            var history = await _backplane.ReadHistoryAsync(connection.Targets, after, joinedAt, cancellationToken).ConfigureAwait(false);
+            // The groups read, each within the membership read; a group joined since is replayed by its join.
+            var history = await ReadOwedHistoryAsync(connection, after, joinedAt, followed: null, changes, cancellationToken).ConfigureAwait(false);
             if (after.Epoch == current.Epoch && after.Position <= current.Position)
             {
                 connection.SetCursor(current.Epoch, after.Position);
@@ -105,6 +108,10 @@ internal sealed partial class ConnectionRegistry : IDisposable
         {
             await CloseAsync(connection).ConfigureAwait(false);
             throw;
+        }
+        finally
+        {
+            EndMembershipRead(connection, changes);
         }
     }
 

@@ -19,4 +19,8 @@ internal static partial class RegistryLog
     [LoggerMessage(EventId = 104, Level = LogLevel.Information,
         Message = "Stream of client {ClientId} cut as a slow consumer: its writer waited on the client for more than {Timeout}")]
     public static partial void WriteStalled(ILogger logger, string clientId, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Information,
+        Message = "Catch-up for client {ClientId}: its membership of group {Group} ended during the outage and the group published meanwhile; ending the stream so it resumes")]
+    public static partial void MembershipEndedUnseen(ILogger logger, string clientId, string group);
 }

@@ -9,7 +9,9 @@ namespace OrleansSse.Connections;
 /// carry their event position; the connection drops any position it already queued, so history
 /// and live delivery can overlap safely. While <see cref="Hold"/> is in effect (connect, joining a
 /// group, catching up after a backplane outage) live frames are parked; <see cref="Release"/>
-/// merges them with the history read meanwhile, in position order, without duplicates.
+/// merges them with the history read meanwhile, in position order, without duplicates. Only live
+/// frames parked while held count toward the parked bound (four times the queue capacity): a
+/// replay is bounded by retention.
 /// Frames with a coalesce key supersede the unwritten frame with the same key (see
 /// <see cref="FrameQueue"/>): superseded frames are counted as coalesced, not dropped, and do not
 /// count toward the queue bound. No lock is held while writing to the socket.
@@ -29,8 +31,6 @@ internal sealed partial class SseConnection
     private readonly object _lock = new();
     private readonly StreamOptions _options;
     private readonly SseMetrics _metrics;
-    private SseTarget[] _targets = new SseTarget[2]; // the client and everyone, then its groups
-    private int _targetCount;
     private PipeWriter? _output; // while the writer runs: a stop cancels its pending flush
     private Action? _abort; // while the writer runs, if given: a cut aborts the client's connection
     private bool _stopped; // the writer must return: the client went away or the broker cut the stream
@@ -40,7 +40,8 @@ internal sealed partial class SseConnection
     private FrameQueue _spare = new();
     private readonly WakeSignal _wake = new();
     private bool _waiting;
-    private List<Frame>? _held;
+    private List<Frame>? _held; // live frames parked while held: bounded
+    private List<Frame>? _replayed; // history released while another hold is in effect: merged at the last release
     private bool _heldKeyed; // a keyed frame was parked since the parked frames were last coalesced
     private int _holds = 1; // born held: nothing live is written before the connected event
     private bool _started;
@@ -77,54 +78,6 @@ internal sealed partial class SseConnection
         }
     }
 
-    internal SseTarget[] Targets
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _targets.AsSpan(0, _targetCount).ToArray();
-            }
-        }
-    }
-
-    // A stream follows a handful of targets: a linear scan of a small array beats a hash set's
-    // buckets and entries, which an idle stream would carry for its whole life.
-    internal bool AddTarget(SseTarget target)
-    {
-        lock (_lock)
-        {
-            if (Array.IndexOf(_targets, target, 0, _targetCount) >= 0)
-            {
-                return false;
-            }
-
-            if (_targetCount == _targets.Length)
-            {
-                Array.Resize(ref _targets, _targetCount * 2);
-            }
-
-            _targets[_targetCount++] = target;
-            return true;
-        }
-    }
-
-    internal bool RemoveTarget(SseTarget target)
-    {
-        lock (_lock)
-        {
-            var index = Array.IndexOf(_targets, target, 0, _targetCount);
-            if (index < 0)
-            {
-                return false;
-            }
-
-            _targets[index] = _targets[--_targetCount];
-            _targets[_targetCount] = default;
-            return true;
-        }
-    }
-
     /// <summary>Sets when the stream expires (<see cref="Expire"/> by the silo's sweep); null for never.</summary>
     internal void SetDeadline(DateTimeOffset? deadline) =>
         Volatile.Write(ref _deadlineTicks, deadline is { } at ? Math.Max(at.UtcTicks, 1) : 0);
@@ -154,7 +107,7 @@ internal sealed partial class SseConnection
                 return false;
             }
 
-            SlowConsumerLocked(_pending.Count + (_held?.Count ?? 0));
+            SlowConsumerLocked(_pending.Count + ParkedLocked());
             return true;
         }
     }
@@ -185,7 +138,7 @@ internal sealed partial class SseConnection
                 var bound = Math.Max(_options.QueueCapacity, 1) * 4;
                 if (_held.Count > bound && !(_heldKeyed && CoalesceHeldLocked() <= bound))
                 {
-                    SlowConsumerLocked(_held.Count);
+                    SlowConsumerLocked(ParkedLocked());
                 }
 
                 return true;
@@ -225,14 +178,17 @@ internal sealed partial class SseConnection
         }
     }
 
-    /// <summary>Ends one hold, adding <paramref name="history"/>; the last release writes everything parked, in order.</summary>
+    /// <summary>
+    /// Ends one hold, adding <paramref name="history"/> (kept apart from the live frames parked: it
+    /// does not count toward their bound); the last release writes everything parked, in order.
+    /// </summary>
     internal void Release(IReadOnlyList<Frame> history)
     {
         lock (_lock)
         {
-            if (history.Count > 0)
+            if (history.Count > 0 && CloseReason == CloseReason.None)
             {
-                (_held ??= []).AddRange(history);
+                (_replayed ??= []).AddRange(history);
             }
 
             if (--_holds > 0 || CloseReason != CloseReason.None)
@@ -240,9 +196,23 @@ internal sealed partial class SseConnection
                 return;
             }
 
-            if (_held is { Count: > 0 } held)
+            var held = _held;
+            if (_replayed is { } replayed)
             {
-                _held = null;
+                if (held is null)
+                {
+                    held = replayed;
+                }
+                else
+                {
+                    held.AddRange(replayed);
+                }
+            }
+
+            _held = null;
+            _replayed = null;
+            if (held is { Count: > 0 })
+            {
                 held.Sort(static (a, b) => a.Position.CompareTo(b.Position));
                 foreach (var frame in held)
                 {
@@ -374,6 +344,8 @@ internal sealed partial class SseConnection
         return _held!.Count;
     }
 
+    private int ParkedLocked() => (_held?.Count ?? 0) + (_replayed?.Count ?? 0);
+
     private void EnqueueLocked(ReadOnlyMemory<byte> bytes)
     {
         _pending.Enqueue(bytes);
@@ -396,6 +368,7 @@ internal sealed partial class SseConnection
         _metrics.SlowConsumerDisconnected();
         _pending.Clear();
         _held = null;
+        _replayed = null;
 
         CancelLater();
     }

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using OrleansSse.Backplane;
 using OrleansSse.Connections;
 using OrleansSse.Metrics;
-using OrleansSse.Tests.Backplane;
 
 namespace OrleansSse.Tests.Connections;
 
@@ -56,22 +55,4 @@ public sealed class MembershipChangeWhileOpeningTests
 
     private static ConnectionRegistry NewRegistry(ISseBackplane backplane) => new(
         backplane, Microsoft.Extensions.Options.Options.Create(new StreamOptions()), new SseMetrics(), NullLogger<ConnectionRegistry>.Instance);
-
-    /// <summary>The in-memory backplane, with a step the test runs right after a membership read.</summary>
-    private sealed class HookedBackplane(InMemoryBackplane inner) : DelegatingBackplane(inner)
-    {
-        public Func<Task>? AfterMembershipRead { get; set; }
-
-        public override async Task<IReadOnlyList<GroupMembership>> GetClientMembershipsAsync(string clientId, CancellationToken cancellationToken = default)
-        {
-            var memberships = await base.GetClientMembershipsAsync(clientId, cancellationToken);
-            if (AfterMembershipRead is { } step)
-            {
-                AfterMembershipRead = null;
-                await step();
-            }
-
-            return memberships;
-        }
-    }
 }

@@ -76,6 +76,41 @@ public sealed class SseConnectionTests
     }
 
     [Fact]
+    public void ReplayReleasedWhileAnotherHoldIsInEffect_DoesNotCountTowardTheParkedBound()
+    {
+        var (connection, _) = Create(capacity: 2); // parked bound: 8 live frames
+        connection.SetCursor("e", 0);
+        connection.Hold();                          // e.g. a group join still reading its history
+        connection.Start("first\n\n"u8.ToArray());
+        connection.Release([.. Enumerable.Range(1, 20).Select(p => Frame(p))]); // a long replay
+
+        connection.Offer(Frame(21));
+
+        Assert.Equal(CloseReason.None, connection.CloseReason);
+        connection.Release([]);
+        Assert.Equal(21, connection.LastPosition);
+    }
+
+    [Fact]
+    public void LiveFramesParkedBeyondTheBound_CutTheStream_WhateverTheReplayHeld()
+    {
+        var (connection, _) = Create(capacity: 2); // parked bound: 8 live frames
+        connection.SetCursor("e", 0);
+        connection.Hold();
+        connection.Start("first\n\n"u8.ToArray());
+        connection.Release([Frame(1)]);
+        for (var p = 2; p <= 9; p++)
+        {
+            connection.Offer(Frame(p));
+        }
+
+        Assert.Equal(CloseReason.None, connection.CloseReason);
+        connection.Offer(Frame(10));
+
+        Assert.Equal(CloseReason.SlowConsumer, connection.CloseReason);
+    }
+
+    [Fact]
     public async Task QueueBoundHit_DisconnectPolicy_ClosesAndCountsTheDrops()
     {
         var (connection, metrics) = Create(capacity: 4);
