@@ -3,6 +3,8 @@ namespace OrleansSse;
 /// <summary>
 /// The entry point for callers, like Orleans' <c>IClusterClient</c>: grains addressed by key.
 /// Getting a grain is free and never fails for a valid key; the work happens in its methods.
+/// Every implementation in this project (the silo's in-process cluster, <c>RedisSseCluster</c>,
+/// <c>HttpSseCluster</c>) and the grains it returns are thread-safe: share one instance.
 /// </summary>
 public interface ISseCluster
 {

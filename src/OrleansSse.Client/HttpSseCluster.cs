@@ -5,17 +5,23 @@ namespace OrleansSse.Client;
 /// <summary>
 /// <see cref="ISseCluster"/> over a silo's HTTP API, for services that only see the silos (through
 /// a load balancer, say). Each grain call is one request; names are checked locally first, so an
-/// invalid id throws <see cref="ArgumentException"/> without a request.
+/// invalid id, an invalid or reserved event name (<see cref="SseNames.ReservedEvents"/>) or an
+/// invalid coalesce key throws <see cref="ArgumentException"/> without a request. Thread-safe: one
+/// instance serves every caller (it holds no state beside the thread-safe <see cref="HttpClient"/>).
 /// </summary>
 /// <remarks>
 /// Errors: a silo's 503 saying the cluster's backplane is down (problem type
 /// <see cref="SseProblemTypes.BackplaneUnavailable"/>) throws <see cref="BackplaneUnavailableException"/>;
-/// any other refusal (400 for a reserved event name such as <c>connected</c>, 401/403 for a wrong
-/// publisher key, 413 for a body over the silo's limit, 429 past its publish rate, a 503 from a
-/// load balancer or proxy in front of the silos) or an unreachable silo throws
+/// any other refusal (401/403 for a wrong publisher key, 409 past the silos' group limit, 413 for a
+/// body over the silo's limit, 429 past its publish rate, a 503 from a load balancer or proxy in
+/// front of the silos), an unreachable silo or no answer in time throws
 /// <see cref="SseClientException"/> with the status, the problem's detail and the <c>Retry-After</c>.
 /// <see cref="PublishResult.Online"/> is the silo's <c>online</c> answer. A timed-out request may
-/// still have been applied.
+/// still have been applied. The silos bound each backplane operation at 5 s: give the
+/// <see cref="HttpClient"/> a longer <see cref="HttpClient.Timeout"/> (the registered client uses
+/// <see cref="SseClientOptions.DefaultHttpOperationTimeout"/>, 10 s), so that a hung backplane comes
+/// back as the silo's 503 rather than as a timeout. Cancelling throws an
+/// <see cref="OperationCanceledException"/> (a <see cref="TaskCanceledException"/>).
 /// </remarks>
 public sealed class HttpSseCluster : ISseCluster
 {
@@ -50,8 +56,9 @@ public sealed class HttpSseCluster : ISseCluster
     private static Uri RequireBase(HttpClient httpClient)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
-        return httpClient.BaseAddress is { IsAbsoluteUri: true } address
-            ? address
-            : throw new ArgumentException("The HttpClient needs an absolute BaseAddress (the silo's address).", nameof(httpClient));
+        return SseClientOptionsValidator.IsHttpAddress(httpClient.BaseAddress)
+            ? httpClient.BaseAddress!
+            : throw new ArgumentException(
+                SseClientOptionsValidator.BadBaseAddress("The HttpClient's BaseAddress (the silo's address)", httpClient.BaseAddress), nameof(httpClient));
     }
 }

@@ -8,16 +8,18 @@ namespace OrleansSse.Client;
 /// <summary>
 /// <see cref="ISseCluster"/> straight over the cluster's Redis: the service joins the cluster as a
 /// client (like an Orleans cluster client) and publishes, manages groups and asks for presence
-/// exactly as a silo does, with no HTTP hop. It holds no connections of its own.
+/// exactly as a silo does, with no HTTP hop. It holds no connections of its own. Thread-safe: one
+/// instance serves every caller (its only state is the thread-safe Redis connection).
 /// </summary>
 /// <remarks>
-/// Limits: it bypasses the silos' HTTP checks — publisher keys, body limits and the refusal of
-/// reserved event names (<see cref="SseNames.ReservedEvents"/>) — so it is for trusted services
-/// inside the cluster's network. Its key prefix and retention must equal the silos'. While Redis is
-/// unreachable every operation fails with <see cref="BackplaneUnavailableException"/>; the
-/// connection keeps retrying in the background. Dispose it to close the Redis connection.
+/// Limits: it bypasses the silos' HTTP checks — publisher keys, publish rate limits, body limits and
+/// <c>Limits:MaxGroupsPerClient</c> — so it is for trusted services inside the cluster's network.
+/// Its key prefix and retention must equal the silos'. While Redis is unreachable every operation
+/// fails with <see cref="BackplaneUnavailableException"/>; the connection keeps retrying in the
+/// background. Dispose it (synchronously or asynchronously) to close the Redis connection; after
+/// that every operation throws <see cref="ObjectDisposedException"/>.
 /// </remarks>
-public sealed class RedisSseCluster : ISseCluster, IAsyncDisposable
+public sealed class RedisSseCluster : ISseCluster, IAsyncDisposable, IDisposable
 {
     private readonly RedisBackplane _backplane;
     private readonly SseCluster _cluster;
@@ -60,9 +62,13 @@ public sealed class RedisSseCluster : ISseCluster, IAsyncDisposable
 
     /// <summary>Reads the cluster's current position: a round trip that proves Redis answers.</summary>
     /// <exception cref="BackplaneUnavailableException">Redis is unreachable.</exception>
+    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
     public async Task<EventCursor> PingAsync(CancellationToken cancellationToken = default) =>
         await _backplane.GetCurrentAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Closes the Redis connection.</summary>
     public ValueTask DisposeAsync() => _backplane.DisposeAsync();
+
+    /// <summary>Closes the Redis connection without waiting for anything (for a container disposed synchronously).</summary>
+    public void Dispose() => _backplane.Dispose();
 }

@@ -35,7 +35,7 @@ public sealed class SseClientException : Exception
         RetryAfter = retryAfter;
     }
 
-    /// <summary>The HTTP status the silo answered (e.g. 400 for an invalid or reserved name), or null when it could not be reached.</summary>
+    /// <summary>The HTTP status the silo answered (e.g. 401 without the publisher key), or null when it could not be reached or did not answer in time.</summary>
     public HttpStatusCode? StatusCode { get; }
 
     /// <summary>The <c>detail</c> of the silo's <c>application/problem+json</c> body, or null.</summary>

@@ -38,8 +38,27 @@ public sealed class SseClientOptions
     /// <summary>HTTP mode: the publisher key sent as <c>Authorization: Bearer …</c>; null when the silos run without keys.</summary>
     public string? PublisherKey { get; set; }
 
-    /// <summary>Longest wait for one operation (a Redis command or an HTTP request). Default 5 s.</summary>
-    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>The default <see cref="OperationTimeout"/> in Redis mode: 5 s, the silos' own bound on a Redis command.</summary>
+    public static TimeSpan DefaultRedisOperationTimeout { get; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The default <see cref="OperationTimeout"/> in HTTP mode: 10 s, longer than the silos' 5 s bound on
+    /// a backplane operation, so that a hung backplane comes back as the silo's 503
+    /// (<see cref="BackplaneUnavailableException"/>) rather than as this client giving up first.
+    /// </summary>
+    public static TimeSpan DefaultHttpOperationTimeout { get; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest <see cref="OperationTimeout"/> accepted (longer protects nothing, and a bare <c>"5"</c> in configuration reads as 5 days).</summary>
+    public static TimeSpan LongestOperationTimeout { get; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Longest wait for one operation: a Redis command (Redis mode) or an HTTP request (HTTP mode).
+    /// Null (the default): <see cref="DefaultRedisOperationTimeout"/> (5 s) or
+    /// <see cref="DefaultHttpOperationTimeout"/> (10 s). Positive and at most
+    /// <see cref="LongestOperationTimeout"/>. In HTTP mode keep it above the silos' backplane bound
+    /// (5 s), or a hung backplane surfaces as a timed-out <see cref="SseClientException"/> (no status).
+    /// </summary>
+    public TimeSpan? OperationTimeout { get; set; }
 
     /// <summary>Reach the cluster through its Redis, as a cluster client.</summary>
     /// <param name="configuration">The StackExchange.Redis configuration string.</param>
@@ -65,29 +84,17 @@ public sealed class SseClientOptions
         return this;
     }
 
-    /// <summary>The mode in effect, after inference; throws when nothing says how to reach the cluster.</summary>
-    internal SseClientMode ResolveMode()
-    {
-        var mode = Mode
-            ?? (!string.IsNullOrWhiteSpace(Redis) ? SseClientMode.Redis
+    /// <summary>The mode in effect: <see cref="Mode"/>, else inferred from <see cref="Redis"/> / <see cref="BaseAddress"/>; null when nothing says.</summary>
+    internal SseClientMode? InferMode() =>
+        Mode ?? (!string.IsNullOrWhiteSpace(Redis) ? SseClientMode.Redis
             : BaseAddress is not null ? SseClientMode.Http
-            : throw new InvalidOperationException(
-                $"The OrleansSse client has no target: call UseRedis(...) or UseHttp(...), or set {SectionName}:Redis or {SectionName}:BaseAddress."));
-        if (mode == SseClientMode.Redis && string.IsNullOrWhiteSpace(Redis))
-        {
-            throw new InvalidOperationException($"The OrleansSse client is in Redis mode but {SectionName}:Redis (the connection string) is empty.");
-        }
+            : null);
 
-        if (mode == SseClientMode.Http && BaseAddress is not { IsAbsoluteUri: true })
-        {
-            throw new InvalidOperationException($"The OrleansSse client is in Http mode but {SectionName}:BaseAddress is not an absolute URI.");
-        }
+    /// <summary>The mode in effect (the options were validated by <see cref="SseClientOptionsValidator"/>).</summary>
+    internal SseClientMode ResolveMode() =>
+        InferMode() ?? throw new InvalidOperationException(SseClientOptionsValidator.NoTarget);
 
-        if (OperationTimeout <= TimeSpan.Zero)
-        {
-            throw new InvalidOperationException($"{SectionName}:OperationTimeout must be positive.");
-        }
-
-        return mode;
-    }
+    /// <summary><see cref="OperationTimeout"/>, or the default of <paramref name="mode"/>.</summary>
+    internal TimeSpan EffectiveOperationTimeout(SseClientMode mode) =>
+        OperationTimeout ?? (mode == SseClientMode.Redis ? DefaultRedisOperationTimeout : DefaultHttpOperationTimeout);
 }

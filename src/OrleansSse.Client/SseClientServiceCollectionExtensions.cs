@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using OrleansSse;
 using OrleansSse.Client;
 using OrleansSse.Client.Hosting;
+using OrleansSse.Configuration;
 using OrleansSse.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -21,7 +22,9 @@ public static class SseClientServiceCollectionExtensions
     /// <paramref name="configure"/>: <c>options.UseRedis("127.0.0.1:6379")</c> joins the cluster
     /// through its Redis (<see cref="RedisSseCluster"/>); <c>options.UseHttp(new Uri("http://silo"), publisherKey)</c>
     /// goes through a silo's API (<see cref="HttpSseCluster"/>, with an <see cref="IHttpClientFactory"/> client).
-    /// A hosted service connects at start when the app runs in a host.
+    /// A hosted service connects at start when the app runs in a host. Options that cannot work stop
+    /// the host at start (or fail the first resolution of <see cref="ISseCluster"/> without a host)
+    /// with an <see cref="OptionsValidationException"/> naming every such key.
     /// </summary>
     public static SseClientBuilder AddOrleansSseClient(this IServiceCollection services, Action<SseClientOptions> configure)
     {
@@ -34,12 +37,22 @@ public static class SseClientServiceCollectionExtensions
     /// <summary>
     /// Registers the client with options bound from <paramref name="section"/> (usually
     /// <c>configuration.GetSection(SseClientOptions.SectionName)</c>), then <paramref name="configure"/>.
+    /// A key in the section that no option reads (a misspelt <c>PublisherKey</c>, say) or a value
+    /// that does not convert is refused at start, like every other value that cannot work.
     /// </summary>
     public static SseClientBuilder AddOrleansSseClient(this IServiceCollection services, IConfiguration section, Action<SseClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(section);
         var builder = AddCore(services);
-        services.Configure<SseClientOptions>(section);
+        if (section is IConfigurationSection checkedSection)
+        {
+            services.AddOptions<SseClientOptions>().BindChecked(checkedSection);
+        }
+        else
+        {
+            services.Configure<SseClientOptions>(section); // a configuration root holds other keys too
+        }
+
         if (configure is not null)
         {
             services.Configure(configure);
@@ -51,11 +64,12 @@ public static class SseClientServiceCollectionExtensions
     private static SseClientBuilder AddCore(IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<SseClientOptions>();
+        services.AddOptions<SseClientOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SseClientOptions>, SseClientOptionsValidator>());
         services.AddHttpClient(HttpClientName).ConfigureHttpClient((provider, http) =>
         {
             var options = provider.GetRequiredService<IOptions<SseClientOptions>>().Value;
-            http.Timeout = options.OperationTimeout;
+            http.Timeout = options.EffectiveOperationTimeout(SseClientMode.Http);
         });
         services.TryAddSingleton(static provider => new RedisSseCluster(RedisOptions(provider), provider.GetService<ILoggerFactory>()?.CreateLogger<RedisSseCluster>()));
         services.RemoveAll<ISseCluster>();
@@ -89,7 +103,7 @@ public static class SseClientServiceCollectionExtensions
             Configuration = options.Redis!,
             KeyPrefix = options.KeyPrefix,
             Retention = options.Retention,
-            OperationTimeout = options.OperationTimeout,
+            OperationTimeout = options.EffectiveOperationTimeout(SseClientMode.Redis),
         };
     }
 }

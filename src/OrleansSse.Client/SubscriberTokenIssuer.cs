@@ -35,18 +35,31 @@ public sealed class SubscriberTokenIssuer
         _time = timeProvider ?? TimeProvider.System;
     }
 
+    /// <summary>The shortest lifetime <see cref="Issue"/> accepts: 1 s (the resolution of <c>exp</c>).</summary>
+    public static TimeSpan ShortestLifetime { get; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest lifetime <see cref="Issue"/> accepts: 365 days.</summary>
+    public static TimeSpan LongestLifetime { get; } = TimeSpan.FromDays(365);
+
     /// <summary>Mints a token that lets <paramref name="clientId"/> listen for <paramref name="lifetime"/>.</summary>
     /// <param name="clientId">The client id (<see cref="SseNames.IsValidKey"/>).</param>
-    /// <param name="lifetime">How long the token (and any stream opened with it) lasts; positive.</param>
+    /// <param name="lifetime">
+    /// How long the token (and any stream opened with it) lasts: between <see cref="ShortestLifetime"/>
+    /// (1 s; <c>exp</c> is in whole seconds, so a shorter one could mint a token that is already expired)
+    /// and <see cref="LongestLifetime"/> (365 days).
+    /// </param>
     /// <param name="groups">
     /// The groups the client may join with <c>groups=</c> on connect; null: none (groups it is
     /// added to by a publisher still reach it); <c>["*"]</c> (<see cref="SubscriberTokenFormat.AnyGroup"/>): any.
     /// </param>
     /// <returns>The compact JWT.</returns>
+    /// <exception cref="ArgumentException">The client id or a group name is invalid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lifetime"/> is shorter than 1 s or longer than 365 days.</exception>
     public string Issue(string clientId, TimeSpan lifetime, IEnumerable<string>? groups = null)
     {
         SseNames.ThrowIfInvalidKey(clientId, nameof(clientId));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(lifetime, ShortestLifetime);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lifetime, LongestLifetime);
         var now = _time.GetUtcNow();
         var claims = new Dictionary<string, object>(StringComparer.Ordinal)
         {

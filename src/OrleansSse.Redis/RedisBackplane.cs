@@ -29,7 +29,7 @@ namespace OrleansSse.Redis;
 /// may still have been applied; a subscribe is undone, so its handler never runs). Needs Redis 6.2
 /// or later (<c>XTRIM MINID</c>, exclusive <c>XRANGE</c>).
 /// </remarks>
-public sealed partial class RedisBackplane : ISseBackplane, IAsyncDisposable
+public sealed partial class RedisBackplane : ISseBackplane, IAsyncDisposable, IDisposable
 {
     private readonly RedisBackplaneOptions _options;
     private readonly RetentionOptions _retention;
@@ -263,8 +263,14 @@ public sealed partial class RedisBackplane : ISseBackplane, IAsyncDisposable
         }, cancellationToken);
     }
 
-    /// <summary>Closes the connection. Subscriptions end with it.</summary>
+    /// <summary>Closes the connection. Subscriptions end with it; later operations throw <see cref="ObjectDisposedException"/>.</summary>
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    /// <summary>
+    /// Closes the connection without waiting: a connection still being set up is closed once that
+    /// attempt ends. Subscriptions end with it; later operations throw <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    public void Dispose() => _connection.Dispose();
 
     private static HistoryResult ToHistory(RedisResult[] result, SseTarget[] targets, string epoch, RetentionOptions retention)
     {

@@ -9,7 +9,7 @@ namespace OrleansSse.Redis;
 /// health, the "subscriptions live again" signal after an outage, and the position-counter check
 /// after every reconnect (<see cref="SequenceGuard"/>).
 /// </summary>
-internal sealed class RedisConnection : IAsyncDisposable
+internal sealed class RedisConnection : IAsyncDisposable, IDisposable
 {
     private readonly RedisBackplaneOptions _options;
     private readonly RedisKeys _keys;
@@ -92,10 +92,15 @@ internal sealed class RedisConnection : IAsyncDisposable
     /// <summary>Records a position this process saw (a receipt or a live message), for the check after a reconnect.</summary>
     public void Observe(string epoch, long position) => _guard.Observe(epoch, position);
 
-    /// <summary>Runs one operation with the operation timeout, mapping connection faults to <see cref="BackplaneUnavailableException"/>.</summary>
+    /// <summary>
+    /// Runs one operation with the operation timeout, mapping connection faults to
+    /// <see cref="BackplaneUnavailableException"/>; after <see cref="DisposeAsync"/> it throws
+    /// <see cref="ObjectDisposedException"/> (the connection was closed on purpose, Redis may be fine).
+    /// </summary>
     public async Task<T> RunAsync<T>(string operation, Func<ConnectionMultiplexer, Task<T>> action, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(IsDisposed, typeof(RedisBackplane));
         try
         {
             var timeout = OperationTimeout;
@@ -116,6 +121,11 @@ internal sealed class RedisConnection : IAsyncDisposable
         }
         catch (Exception ex) when (IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
         {
+            if (IsDisposed)
+            {
+                throw new ObjectDisposedException($"The Redis backplane was disposed during the operation ({operation}).", ex);
+            }
+
             RedisBackplaneLog.OperationFailed(_logger, operation, ex);
             var outcome = ex switch
             {
@@ -126,6 +136,45 @@ internal sealed class RedisConnection : IAsyncDisposable
                 _ => ex.Message,
             };
             throw new BackplaneUnavailableException($"The Redis backplane is unavailable ({operation}): {outcome}", ex);
+        }
+    }
+
+    private bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        if (_connecting.IsCompleted)
+        {
+            Close(_connecting);
+        }
+        else
+        {
+            // Not connected yet: close whatever the attempt yields, without blocking the caller.
+            _ = _connecting.ContinueWith(Close, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        static void Close(Task<ConnectionMultiplexer> connecting)
+        {
+            if (!connecting.IsCompletedSuccessfully)
+            {
+                return; // nothing to close
+            }
+
+            try
+            {
+                connecting.Result.Close(allowCommandsToComplete: false);
+                connecting.Result.Dispose();
+            }
+            catch (Exception ex) when (IsUnavailable(ex))
+            {
+                // Already gone.
+            }
         }
     }
 

@@ -9,9 +9,10 @@ namespace OrleansSse.Testing;
 /// writer has waited <c>Stream:WriteStallTimeout</c>, 30 s by default, on one flush). For
 /// slow-consumer tests. <see cref="WaitForServerCloseAsync"/> reads (and discards) only at the end,
 /// to confirm the silo cut the connection; <see cref="ReadBodyUntilAsync"/> starts reading late to
-/// see what a stream that was kept open delivered.
+/// see what a stream that was kept open delivered. <see cref="SseTestCluster.DisposeAsync"/> closes
+/// it if the test did not.
 /// </summary>
-public sealed class SseStalledConnection : IDisposable
+public sealed class SseStalledConnection : IDisposable, IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly ChunkedBodyDecoder _body = new();
@@ -111,6 +112,13 @@ public sealed class SseStalledConnection : IDisposable
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Closes the socket.</summary>
     public void Dispose() => _socket.Dispose();
+
+    /// <summary>Closes the socket.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

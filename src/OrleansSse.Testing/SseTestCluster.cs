@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OrleansSse.Backplane;
 using OrleansSse.Connections;
 using OrleansSse.Grains;
+using OrleansSse.Redis;
 using OrleansSse.Silo;
 
 namespace OrleansSse.Testing;
@@ -18,7 +20,10 @@ namespace OrleansSse.Testing;
 /// <see cref="ConnectAsync(int, string?, IEnumerable{string}?, string?, bool, CancellationToken)"/>,
 /// stop (<see cref="StopSiloAsync"/>) or kill (<see cref="KillSiloAsync"/>) silos. Limits: silos
 /// share the process (static state, GC, thread pool); with <see cref="SseTestBackplane.Redis"/>
-/// the caller runs the Redis server and <see cref="Client"/> is silo 0's.
+/// the caller runs the Redis server. Thread-safety: opening connections, publishing through
+/// <see cref="Client"/> and reading may run on several threads at once, and
+/// <see cref="StartAdditionalSiloAsync"/> calls run one at a time; but do not stop or kill a silo
+/// while another thread starts one or opens a connection to it.
 /// </summary>
 public sealed class SseTestCluster : IAsyncDisposable
 {
@@ -26,10 +31,16 @@ public sealed class SseTestCluster : IAsyncDisposable
     private readonly List<IAsyncDisposable> _connections = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ISseCluster? _client;
+    private RedisBackplane? _clientBackplane;
 
     private SseTestCluster(SseTestClusterOptions options)
     {
         Options = options;
+        if (options.Backplane.Kind == SseTestBackplaneKind.Redis)
+        {
+            KeyPrefix = options.Backplane.KeyPrefix ?? "ssetest-" + Guid.NewGuid().ToString("N")[..12];
+        }
+
         if (options.Backplane.Kind == SseTestBackplaneKind.SharedInMemory)
         {
             var retention = new RetentionOptions();
@@ -49,7 +60,18 @@ public sealed class SseTestCluster : IAsyncDisposable
     /// <summary>The backplane every silo shares, for <see cref="SseTestBackplaneKind.SharedInMemory"/>; else null.</summary>
     public InMemoryBackplane? SharedBackplane { get; }
 
-    /// <summary>A cluster client: grains over the shared backplane (Redis: silo 0's <see cref="ISseCluster"/>).</summary>
+    /// <summary>
+    /// The Redis key prefix the silos get unless <see cref="SseTestClusterOptions.Settings"/> sets
+    /// <c>OrleansSse:Backplane:KeyPrefix</c>: <see cref="SseTestBackplane.KeyPrefix"/>, or one made up
+    /// for this cluster (<c>ssetest-…</c>). Null with the in-memory backplane.
+    /// </summary>
+    public string? KeyPrefix { get; }
+
+    /// <summary>
+    /// A cluster client of its own, independent of any silo, so it keeps working while silos are
+    /// stopped, killed or added: grains over the shared backplane (in-memory), or over a Redis
+    /// connection of its own with the silos' settings (Redis; closed by <see cref="DisposeAsync"/>).
+    /// </summary>
     public ISseCluster Client => _client ?? throw new InvalidOperationException("The cluster has no silo yet.");
 
     /// <summary>Starts <see cref="SseTestClusterOptions.Silos"/> silos and returns when all listen.</summary>
@@ -112,7 +134,7 @@ public sealed class SseTestCluster : IAsyncDisposable
                 ?? throw new InvalidOperationException("The silo reported no listening address.");
             var silo = new SseTestSilo(index, settings["OrleansSse:SiloName"]!, app, new Uri(address.TrimEnd('/') + "/"));
             _silos.Add(silo);
-            _client ??= app.Services.GetRequiredService<ISseCluster>();
+            _client ??= CreateClient(app.Services);
             return silo;
         }
         finally
@@ -168,8 +190,12 @@ public sealed class SseTestCluster : IAsyncDisposable
     }
 
     /// <summary>Opens a stream on a raw socket that never reads (see <see cref="SseStalledConnection"/>).</summary>
-    public Task<SseStalledConnection> ConnectStalledAsync(int siloIndex, string clientId, CancellationToken cancellationToken = default) =>
-        SseStalledConnection.OpenAsync(Running(siloIndex).BaseAddress, StreamPath(clientId, null, null), cancellationToken);
+    public async Task<SseStalledConnection> ConnectStalledAsync(int siloIndex, string clientId, CancellationToken cancellationToken = default)
+    {
+        var connection = await SseStalledConnection.OpenAsync(Running(siloIndex).BaseAddress, StreamPath(clientId, null, null), cancellationToken).ConfigureAwait(false);
+        Track(connection);
+        return connection;
+    }
 
     /// <summary><c>/api/sse</c> with the given query values (URL-encoded; nulls omitted).</summary>
     public static string StreamPath(string? clientId = null, IEnumerable<string>? groups = null, string? lastEventId = null)
@@ -193,7 +219,10 @@ public sealed class SseTestCluster : IAsyncDisposable
         return query.Count == 0 ? "/api/sse" : "/api/sse?" + string.Join("&", query);
     }
 
-    /// <summary>Closes every connection opened through the cluster and stops every running silo gracefully.</summary>
+    /// <summary>
+    /// Closes every connection opened through the cluster (stalled ones included), stops every
+    /// running silo gracefully and closes <see cref="Client"/>'s own Redis connection.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         IAsyncDisposable[] connections;
@@ -212,6 +241,11 @@ public sealed class SseTestCluster : IAsyncDisposable
         foreach (var silo in _silos)
         {
             silo.DisposeClients();
+        }
+
+        if (_clientBackplane is not null)
+        {
+            await _clientBackplane.DisposeAsync().ConfigureAwait(false);
         }
 
         _gate.Dispose();
@@ -236,6 +270,7 @@ public sealed class SseTestCluster : IAsyncDisposable
         {
             settings["OrleansSse:Backplane:Kind"] = "Redis";
             settings["OrleansSse:Backplane:Redis"] = Options.Backplane.RedisConfiguration;
+            settings["OrleansSse:Backplane:KeyPrefix"] = KeyPrefix;
         }
 
         foreach (var (key, value) in Options.Settings)
@@ -244,6 +279,25 @@ public sealed class SseTestCluster : IAsyncDisposable
         }
 
         return settings;
+    }
+
+    /// <summary>
+    /// The cluster's client, made when the first silo has started: over the shared in-memory
+    /// backplane (made in the constructor), or over a Redis connection of its own with the options
+    /// the silo's backplane was built from (configuration string, prefix, retention, timeouts), so
+    /// that it outlives the silo. A silo whose backplane a test replaced lends its own client.
+    /// </summary>
+    private ISseCluster CreateClient(IServiceProvider silo)
+    {
+        if (silo.GetRequiredService<ISseBackplane>() is not RedisBackplane)
+        {
+            return silo.GetRequiredService<ISseCluster>();
+        }
+
+        // The silo only reads these options: sharing the instance keeps every setting it used.
+        var options = silo.GetRequiredService<IOptions<RedisBackplaneOptions>>().Value;
+        _clientBackplane = new RedisBackplane(options, logger: null, Options.Time);
+        return new SseCluster(_clientBackplane);
     }
 
     private SseTestSilo Running(int index)

@@ -5,6 +5,8 @@ namespace OrleansSse.Testing;
 /// <summary>How to start an <see cref="SseTestCluster"/>.</summary>
 public sealed class SseTestClusterOptions
 {
+    private IDictionary<string, string?> _settings = new Dictionary<string, string?>();
+
     /// <summary>Silos to start (at least 1). Default 1.</summary>
     public int Silos { get; set; } = 1;
 
@@ -13,9 +15,15 @@ public sealed class SseTestClusterOptions
 
     /// <summary>
     /// Configuration overrides applied to every silo, keys in ASP.NET Core form
-    /// (e.g. <c>OrleansSse:Stream:QueueCapacity</c>). They win over <c>silo.json</c> and defaults.
+    /// (e.g. <c>OrleansSse:Stream:QueueCapacity</c>). They win over <c>silo.json</c>, environment
+    /// variables (<c>OrleansSse__…</c>) and defaults.
     /// </summary>
-    public IDictionary<string, string?> Settings { get; set; } = new Dictionary<string, string?>();
+    /// <exception cref="ArgumentNullException">Set to null.</exception>
+    public IDictionary<string, string?> Settings
+    {
+        get => _settings;
+        set => _settings = value ?? throw new ArgumentNullException(nameof(value), "Settings must not be null; leave it empty for no overrides.");
+    }
 
     /// <summary>Runs on every silo's builder after the cluster's own settings (add services, replace options).</summary>
     public Action<WebApplicationBuilder>? Configure { get; set; }

@@ -41,6 +41,31 @@ public sealed class BackplaneDownTests
     }
 
     [Fact]
+    public async Task HttpCluster_RedisHung_DefaultTimeoutOutlastsTheSilosBound_SoItThrowsBackplaneUnavailable()
+    {
+        await using var redis = new RedisServerFixture();
+        await redis.StartAsync();
+        await using var silos = await SseTestCluster.StartAsync(new SseTestClusterOptions { Backplane = SseTestBackplane.Redis(redis.Configuration) });
+        await using var services = new ServiceCollection()
+            .AddOrleansSseClient(o => o.UseHttp(silos.Silos[0].BaseAddress))
+            .Services.BuildServiceProvider();
+        var cluster = services.GetRequiredService<ISseCluster>();
+        await cluster.GetBroadcast().SendAsync(SseEvent.Message("while up"));
+
+        await redis.SetPausedAsync(true);
+        try
+        {
+            // The silo gives up on Redis after its 5 s bound and answers 503; the client must still be waiting.
+            var ex = await Assert.ThrowsAsync<BackplaneUnavailableException>(() => cluster.GetBroadcast().SendAsync(SseEvent.Message("while hung")));
+            Assert.Contains("503", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await redis.SetPausedAsync(false);
+        }
+    }
+
+    [Fact]
     public async Task HostStartsWhileRedisIsDown_AndOperationsFailUntilItIsBack()
     {
         await using var redis = new RedisServerFixture();

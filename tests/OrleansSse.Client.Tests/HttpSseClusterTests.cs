@@ -115,14 +115,22 @@ public sealed class HttpSseClusterTests(HttpClusterFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task ReservedEventName_SurfacesTheSilosProblemAsSseClientException()
+    public async Task ReservedEventNames_ThrowArgumentExceptionWithoutARequest_AsInProcessAndRedisMode()
     {
-        var ex = await Assert.ThrowsAsync<SseClientException>(
-            () => fixture.Cluster.GetClient(Ids.New("alice")).SendAsync(new SseEvent("connected", "forged")));
+        using var counter = new RequestCounter();
+        using var http = new HttpClient(counter, disposeHandler: false) { BaseAddress = fixture.BaseAddress };
+        var cluster = new HttpSseCluster(http);
 
-        Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
-        Assert.Contains("'connected'", ex.Detail, StringComparison.Ordinal);
-        Assert.Contains(ex.Detail!, ex.Message, StringComparison.Ordinal);
+        foreach (var reserved in SseNames.ReservedEvents)
+        {
+            var evt = new SseEvent(reserved, """{"status":"connected","client_id":"evil"}""");
+            var ex = await Assert.ThrowsAsync<ArgumentException>(() => cluster.GetClient("alice").SendAsync(evt));
+            await Assert.ThrowsAsync<ArgumentException>(() => cluster.GetGroup("team").SendAsync(evt));
+            await Assert.ThrowsAsync<ArgumentException>(() => cluster.GetBroadcast().SendAsync(evt));
+            Assert.Contains($"'{reserved}' is reserved", ex.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(counter.Requests);
     }
 
     [Fact]
@@ -167,16 +175,6 @@ public sealed class HttpSseClusterTests(HttpClusterFixture fixture) : IClassFixt
         var sent = await services.GetRequiredService<ISseCluster>().GetClient(alice).SendAsync(SseEvent.Message("configured"));
 
         Assert.Equal(sent.Id, (await stream.NextAsync(Ids.Timeout)).Id);
-    }
-
-    [Fact]
-    public async Task NoTargetConfigured_ResolvingTheClusterSaysWhatIsMissing()
-    {
-        await using var services = new ServiceCollection().AddOrleansSseClient(_ => { }).Services.BuildServiceProvider();
-
-        var ex = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<ISseCluster>());
-
-        Assert.Contains("UseRedis", ex.Message, StringComparison.Ordinal);
     }
 
     private static int ClosedPort()

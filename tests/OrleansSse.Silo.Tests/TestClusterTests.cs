@@ -32,4 +32,23 @@ public sealed class TestClusterTests
         await using var d = await cluster.ConnectAsync(1, "d");
         Assert.Equal("d", d.Connected!.ClientId);
     }
+
+    [Fact]
+    public async Task DisposeAsyncClosesStalledConnectionsToo()
+    {
+        var cluster = await SseTestCluster.StartAsync();
+        var stalled = await cluster.ConnectStalledAsync(0, "stalled");
+
+        await cluster.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => stalled.WaitForServerCloseAsync(Wait.Timeout));
+    }
+
+    [Fact]
+    public void NullSettingsAreRefusedWhenSet()
+    {
+        var ex = Assert.Throws<ArgumentNullException>(() => new SseTestClusterOptions { Settings = null! });
+
+        Assert.Contains("Settings", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -26,6 +26,12 @@ internal sealed class SiloHttpApi(Func<HttpClient> http, Uri baseAddress, string
             throw new ArgumentException($"Event name must be 1-{SseNames.MaxEventLength} printable ASCII characters without spaces.", nameof(evt));
         }
 
+        if (!SseNames.IsPublishableEventName(evt.Event))
+        {
+            throw new ArgumentException(
+                $"Event name '{evt.Event}' is reserved ({string.Join(", ", SseNames.ReservedEvents)}): the broker or the browser's EventSource uses it.", nameof(evt));
+        }
+
         ArgumentNullException.ThrowIfNull(evt.Data, nameof(evt.Data));
         if (evt.CoalesceKey is not null && !SseNames.IsValidKey(evt.CoalesceKey))
         {

@@ -21,9 +21,6 @@ internal static class OptionsChecks
     /// <summary>The longest <see cref="LimitOptions.MaxConnectionLifetime"/> accepted (a deadline must stay a representable date).</summary>
     private static readonly TimeSpan LongestConnectionLifetime = TimeSpan.FromDays(365);
 
-    /// <summary>The longest <see cref="RetentionOptions.MembershipLifetime"/> accepted (a deadline must stay a representable date).</summary>
-    private static readonly TimeSpan LongestMembershipLifetime = TimeSpan.FromDays(365);
-
     /// <summary>The longest <see cref="StreamOptions.WriteStallTimeout"/> accepted (longer protects nothing).</summary>
     private static readonly TimeSpan LongestWriteStallTimeout = TimeSpan.FromDays(1);
 
@@ -42,15 +39,8 @@ internal static class OptionsChecks
             .Validate(o => o.RetryMilliseconds >= 0 && o.DrainRetryMilliseconds >= 0,
                 Message("Stream:RetryMilliseconds and DrainRetryMilliseconds", "must not be negative"))
             .ValidateOnStart();
-        services.AddOptions<RetentionOptions>().BindChecked(silo.GetSection("Retention"))
-            .Validate(o => o.MaxEventsPerStream >= 1, Message("Retention:MaxEventsPerStream", "must be at least 1"))
-            .Validate(o => o.MaxAge > TimeSpan.Zero, Message("Retention:MaxAge", "must be longer than zero"))
-            .Validate(o => o.MaxReplayEvents >= 1, Message("Retention:MaxReplayEvents", "must be at least 1"))
-            .Validate(o => o.MaxReplayBytes >= 1, Message("Retention:MaxReplayBytes", "must be at least 1"))
-            .Validate(o => o.MaxRetainedBytes >= 1, Message("Retention:MaxRetainedBytes", "must be at least 1"))
-            .Validate(o => o.MembershipLifetime == TimeSpan.Zero || (o.MembershipLifetime >= o.MaxAge && o.MembershipLifetime <= LongestMembershipLifetime),
-                Message("Retention:MembershipLifetime", "must be 00:00:00 (memberships never lapse) or between Retention:MaxAge and 365.00:00:00"))
-            .ValidateOnStart();
+        services.AddOptions<RetentionOptions>().BindChecked(silo.GetSection("Retention")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RetentionOptions>>(new RetentionChecks($"{SiloOptions.Section}:Retention")); // shared with the client
         services.AddOptions<LimitOptions>().BindChecked(silo.GetSection("Limits"))
             .Validate(o => o.MaxConnections >= 1 && o.MaxConnectionsPerIp >= 1 && o.MaxConnectionsPerClient >= 1,
                 Message("Limits:MaxConnections, MaxConnectionsPerIp and MaxConnectionsPerClient", "must be at least 1"))

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.ComponentModel;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,9 +57,13 @@ internal static class CheckedBinding
     public static PropertyInfo[] SettingsOf(Type type) =>
         [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true })];
 
-    /// <summary>Whether the binder fills a property of this type key by key (a nested section), not from one value or a list.</summary>
+    /// <summary>
+    /// Whether the binder fills a property of this type key by key (a nested section), not from one
+    /// value (a string, or a class such as <see cref="Uri"/> that converts from one) or a list.
+    /// </summary>
     public static bool IsNestedObject(Type type) =>
-        type.IsClass && type != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(type);
+        type.IsClass && type != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(type) &&
+        !TypeDescriptor.GetConverter(type).CanConvertFrom(typeof(string));
 
     private static void BindLeniently(IConfiguration section, object options)
     {
