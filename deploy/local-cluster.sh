@@ -2,10 +2,13 @@
 # Starts the docker-compose topology on this machine without Docker, all on loopback:
 # redis-server (append-only persistence), three silos, and Debian's nginx in front.
 #   ./deploy/local-cluster.sh              nginx on http://127.0.0.1:8080 (PORT=… to change)
-# Stops everything on Ctrl-C / SIGTERM: nginx and the silos first, Redis once they have exited.
+# Stops everything on Ctrl-C / SIGTERM: the silos first (they end their streams with a retry:
+# hint, through nginx), then nginx, then Redis. A silo that dies is reported and the others keep
+# serving (try failover: kill one); the cluster stops when Redis or nginx dies, or every silo.
 # nginx proxies as deploy/nginx/docker.conf says (its location blocks are copied), so what nginx
 # refuses itself (a body over 1 MB, no silo reachable) gets a JSON problem body like the silo's.
-# State lives in .run/cluster (removed with --clean).
+# State lives in .run/cluster; --clean removes it first (Redis's append-only file with it, so
+# history, memberships and the id epoch start afresh).
 # Environment: PORT, REDIS_PORT, SILO_BASE_PORT (three consecutive ports), RUN_DIR, and
 # SILO_DLL (run this silo build instead of building src/OrleansSse.Silo in Release).
 set -euo pipefail
@@ -26,20 +29,27 @@ for tool in redis-server redis-cli nginx curl setsid; do
 done
 
 redis_pid=""
-pids=() # nginx and the silos
-# Stops nginx and the silos first and waits for them (a silo drains its streams and may still
-# talk to Redis while it exits), at most 20 s before killing what is left; only then Redis.
-cleanup() {
-  trap - EXIT
-  trap '' INT TERM # a second Ctrl-C must not leave Redis behind; this takes 20 s at most
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+nginx_pid=""
+silo_pids=() # silo i+1 at index i
+# Stops the silos first and waits for them, at most 20 s before killing what is left: a silo
+# drains its streams (a retry: hint each, which must still pass nginx) and may still talk to
+# Redis while it exits. Then nginx, then Redis.
+stop_all() { # pids...
+  [ $# -gt 0 ] || return 0
+  kill "$@" 2>/dev/null || true
   for _ in $(seq 1 200); do
     local alive=0
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ $alive = 0 ] && break
+    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ $alive = 0 ] && return 0
     sleep 0.1
   done
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  kill -KILL "$@" 2>/dev/null || true
+}
+cleanup() {
+  trap - EXIT
+  trap '' INT TERM # a second Ctrl-C must not leave Redis behind; this takes 40 s at most
+  stop_all "${silo_pids[@]}"
+  [ -n "$nginx_pid" ] && stop_all "$nginx_pid"
   [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null || true
   wait 2>/dev/null || true
 }
@@ -81,7 +91,7 @@ for i in 1 2 3; do
   OrleansSse__SiloName=silo$i OrleansSse__Backplane__Redis=127.0.0.1:$redis_port \
     dotnet "$silo_dll" --config "$root/silo.json" --urls "http://127.0.0.1:$silo_port" \
     >"$run/silo$i.log" 2>&1 &
-  pids+=($!)
+  silo_pids+=($!)
   upstreams+="    server 127.0.0.1:$silo_port max_fails=1 fail_timeout=5s;"$'\n'
 done
 
@@ -108,10 +118,26 @@ $(sed -n '/^  location /,/^  }/p' deploy/nginx/docker.conf)
 }
 CONF
 nginx -p "$run/nginx" -c "$run/nginx/nginx.conf" &
-pids+=($!)
+nginx_pid=$!
 
 for i in 1 2 3; do wait_for "http://127.0.0.1:$((silo_base + i - 1))/healthz" "silo$i"; done
 wait_for "http://127.0.0.1:$port/healthz" "nginx"
 echo "cluster up: http://127.0.0.1:$port (silos on $silo_base-$((silo_base + 2)), redis on $redis_port, logs in $run)"
-wait -n "$redis_pid" "${pids[@]}"
-echo "a cluster process exited; stopping the rest" >&2
+# Runs until Redis, nginx or the last silo exits; a silo that exits alone is reported.
+running=("${silo_pids[@]}")
+while true; do
+  wait -n "$redis_pid" "$nginx_pid" "${running[@]}" || true
+  kill -0 "$redis_pid" 2>/dev/null || { echo "redis-server exited (see $run/redis.log); stopping the rest" >&2; exit 1; }
+  kill -0 "$nginx_pid" 2>/dev/null || { echo "nginx exited (see $run/nginx/error.log); stopping the rest" >&2; exit 1; }
+  still=()
+  for i in "${!silo_pids[@]}"; do
+    pid=${silo_pids[$i]}
+    if kill -0 "$pid" 2>/dev/null; then
+      still+=("$pid")
+    elif [[ " ${running[*]} " == *" $pid "* ]]; then
+      echo "silo$((i + 1)) exited (see $run/silo$((i + 1)).log); the others keep serving" >&2
+    fi
+  done
+  running=("${still[@]}")
+  [ ${#running[@]} -gt 0 ] || { echo "every silo exited; stopping the rest" >&2; exit 1; }
+done

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using OrleansSse.Json;
 
 namespace OrleansSse.Ai;
 
@@ -63,7 +64,7 @@ internal static class StreamChatEndpoint
             {
                 if (!property.NameEquals("prompt") && !property.NameEquals("client_id"))
                 {
-                    return Invalid("Unknown property in the body. Allowed: prompt, client_id.");
+                    return Invalid($"Unknown property {JsonPropertyNames.Describe(property)}. Allowed: prompt, client_id.");
                 }
             }
 

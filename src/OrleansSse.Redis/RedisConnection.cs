@@ -57,7 +57,7 @@ internal sealed class RedisConnection : IAsyncDisposable
             if (!_connecting.IsCompletedSuccessfully)
             {
                 return new BackplaneHealth(false, _connecting.IsFaulted
-                    ? "Redis connection could not be set up: " + _connecting.Exception?.GetBaseException().Message
+                    ? $"Redis connection could not be set up ({_connecting.Exception?.GetBaseException().GetType().Name})."
                     : "Connecting to Redis.");
             }
 
@@ -175,8 +175,9 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
-        var reason = $"Redis {e.ConnectionType} connection to {e.EndPoint} failed: {e.FailureType}" +
-            (e.Exception is null ? "." : ": " + e.Exception.Message);
+        // Health reasons reach /healthz, which anyone may read: no address, no client internals
+        // (the log has both).
+        var reason = $"Redis {e.ConnectionType} connection failed: {e.FailureType}.";
         if (e.ConnectionType == ConnectionType.Subscription)
         {
             _subscriptionFailure = reason;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using OrleansSse.Json;
 using OrleansSse.Silo.Options;
 
 namespace OrleansSse.Silo.Http;
@@ -144,32 +145,10 @@ internal static class JsonBody
                     $"(POST /api/sse/send sends to one client). Allowed: {list}.";
             }
 
-            return $"Unknown property {Describe(property)}. Allowed: {list}.";
+            return $"Unknown property {JsonPropertyNames.Describe(property)}. Allowed: {list}.";
         }
 
         return null;
-    }
-
-    // The name as given, cut to a readable length (it comes back in a JSON string, so it is escaped there).
-    private static string Describe(JsonProperty property)
-    {
-        string name;
-        try
-        {
-            name = property.Name;
-        }
-        catch (InvalidOperationException)
-        {
-            return "(a name that is not valid Unicode)";
-        }
-
-        if (name.Length <= SseNames.MaxKeyLength)
-        {
-            return $"'{name}'";
-        }
-
-        var cut = char.IsHighSurrogate(name[SseNames.MaxKeyLength - 1]) ? SseNames.MaxKeyLength - 1 : SseNames.MaxKeyLength;
-        return $"'{name[..cut]}…' ({name.Length} characters)";
     }
 
     /// <summary>The message for an invalid client id or group name.</summary>
