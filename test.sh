@@ -93,7 +93,8 @@ for project in tests/*/*.csproj; do
       timeout -k 30 "$limit" dotnet test "$project" -c Release --no-build -nologo \
       --blame-hang-timeout "$hang_timeout" --blame-hang-dump-type none \
       --logger "console;verbosity=minimal" --logger "trx;LogFileName=$name.trx" \
-      --results-directory "$results" 2>&1 | tee "$log" | grep -vE '^\s*$'
+      --results-directory "$results" 2>&1 | tee "$log" |
+      grep -vE "^\s*$|^Data collector 'Blame' message: All tests finished running"
     exit "${PIPESTATUS[0]}"
   ) </dev/null &
   wait $!
