@@ -25,7 +25,7 @@ run=${RUN_DIR:-$root/.run/cluster}
 mkdir -p "$run"/nginx
 
 for tool in redis-server redis-cli nginx curl setsid; do
-  command -v $tool >/dev/null || { echo "$tool is missing: apt-get install -y redis-server nginx-light curl" >&2; exit 1; }
+  command -v $tool >/dev/null || { echo "$tool is missing: apt-get install -y redis-server nginx curl" >&2; exit 1; }
 done
 
 redis_pid=""

@@ -129,7 +129,16 @@ public sealed class SseTestCluster : IAsyncDisposable
 
                 Options.Configure?.Invoke(builder);
             });
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await app.DisposeAsync().ConfigureAwait(false); // e.g. its port was taken
+                throw;
+            }
+
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
                 ?? throw new InvalidOperationException("The silo reported no listening address.");
             var silo = new SseTestSilo(index, settings["OrleansSse:SiloName"]!, app, new Uri(address.TrimEnd('/') + "/"));
@@ -221,7 +230,9 @@ public sealed class SseTestCluster : IAsyncDisposable
 
     /// <summary>
     /// Closes every connection opened through the cluster (stalled ones included), stops every
-    /// running silo gracefully and closes <see cref="Client"/>'s own Redis connection.
+    /// running silo gracefully and closes <see cref="Client"/>'s own Redis connection. A failure does
+    /// not stop the rest: everything is tried, then the failures are thrown together
+    /// (<see cref="AggregateException"/>).
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -232,23 +243,52 @@ public sealed class SseTestCluster : IAsyncDisposable
             _connections.Clear();
         }
 
+        var failures = new List<Exception>();
         foreach (var connection in connections)
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                failures.Add(ex);
+            }
         }
 
-        await Task.WhenAll(_silos.Where(s => s.IsRunning).Select(s => StopAsync(s, kill: false))).ConfigureAwait(false);
+        var stops = _silos.Where(s => s.IsRunning).Select(s => StopAsync(s, kill: false)).ToArray();
+        try
+        {
+            await Task.WhenAll(stops).ConfigureAwait(false);
+        }
+        catch
+        {
+            failures.AddRange(stops.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions));
+            failures.AddRange(stops.Where(t => t.IsCanceled).Select(_ => new TaskCanceledException("A silo's stop was canceled.")));
+        }
+
         foreach (var silo in _silos)
         {
             silo.DisposeClients();
         }
 
-        if (_clientBackplane is not null)
+        try
         {
-            await _clientBackplane.DisposeAsync().ConfigureAwait(false);
+            if (_clientBackplane is not null)
+            {
+                await _clientBackplane.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            failures.Add(ex);
         }
 
         _gate.Dispose();
+        if (failures.Count > 0)
+        {
+            throw new AggregateException("Disposing the test cluster failed.", failures);
+        }
     }
 
     internal static SocketsHttpHandler CreateHandler() => new()
@@ -319,17 +359,23 @@ public sealed class SseTestCluster : IAsyncDisposable
     private async Task StopAsync(SseTestSilo silo, bool kill)
     {
         silo.IsRunning = false;
-        if (kill)
+        try
         {
-            silo.Services.GetRequiredService<ConnectionRegistry>().AbortAll();
-            await silo.App.StopAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
+            if (kill)
+            {
+                silo.Services.GetRequiredService<ConnectionRegistry>().AbortAll();
+                await silo.App.StopAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
+            }
+            else
+            {
+                using var cts = new CancellationTokenSource(Options.Timeout);
+                await silo.App.StopAsync(cts.Token).ConfigureAwait(false);
+            }
         }
-        else
+        finally
         {
-            using var cts = new CancellationTokenSource(Options.Timeout);
-            await silo.App.StopAsync(cts.Token).ConfigureAwait(false);
+            // Stopped or not (a stop that timed out), the silo is let go.
+            await silo.App.DisposeAsync().ConfigureAwait(false);
         }
-
-        await silo.App.DisposeAsync().ConfigureAwait(false);
     }
 }

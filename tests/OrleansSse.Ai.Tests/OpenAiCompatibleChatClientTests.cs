@@ -97,16 +97,18 @@ public sealed class OpenAiCompatibleChatClientTests
     public async Task ASlowButSteadyUpstreamIsNotCutByTheIdleTimeout()
     {
         // A chunk every 20 ms for longer than the idle timeout: the stream is slow, not silent. (The
-        // timeout leaves room for a cold test process's thread-pool stalls, up to about a second.)
+        // timeout leaves room for thread-pool stalls of a cold test process on a busy machine, up
+        // to a couple of seconds.)
+        var idleTimeout = TimeSpan.FromSeconds(3);
         await using var upstream = await FakeOpenAiUpstream.StartTricklingAsync(TimeSpan.FromMilliseconds(20));
-        using var client = new OpenAiCompatibleChatClient(new HttpClient(), upstream.BaseUrl, "fake-model", ownsHttp: true, idleTimeout: TimeSpan.FromMilliseconds(1500));
+        using var client = new OpenAiCompatibleChatClient(new HttpClient(), upstream.BaseUrl, "fake-model", ownsHttp: true, idleTimeout: idleTimeout);
         var started = System.Diagnostics.Stopwatch.StartNew();
         var count = 0;
 
         await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]).WithCancellation(default))
         {
             Assert.Equal(".", update.Text);
-            if (++count >= 10 && started.Elapsed > TimeSpan.FromMilliseconds(2000))
+            if (++count >= 10 && started.Elapsed > idleTimeout + TimeSpan.FromMilliseconds(500))
             {
                 break;
             }

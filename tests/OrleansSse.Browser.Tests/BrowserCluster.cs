@@ -1,3 +1,4 @@
+using System.Globalization;
 using OrleansSse.Testing;
 
 namespace OrleansSse.Browser.Tests;
@@ -11,14 +12,26 @@ internal static class BrowserCluster
     /// </summary>
     public const int RetryMilliseconds = 2000;
 
-    /// <summary>One silo (more with <see cref="SseTestCluster.StartAdditionalSiloAsync"/>) on a shared in-memory backplane.</summary>
-    public static Task<SseTestCluster> StartAsync() => SseTestCluster.StartAsync(new SseTestClusterOptions
+    /// <summary>
+    /// One silo (more with <see cref="SseTestCluster.StartAdditionalSiloAsync"/>) on a shared
+    /// in-memory backplane, on a free port or on <paramref name="port"/>.
+    /// </summary>
+    public static Task<SseTestCluster> StartAsync(int? port = null)
     {
-        Silos = 1,
-        Settings =
+        var options = new SseTestClusterOptions
         {
-            ["OrleansSse:Stream:RetryMilliseconds"] = RetryMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["OrleansSse:Ai:TokenDelay"] = "00:00:00.040",
-        },
-    });
+            Silos = 1,
+            Settings =
+            {
+                ["OrleansSse:Stream:RetryMilliseconds"] = RetryMilliseconds.ToString(CultureInfo.InvariantCulture),
+                ["OrleansSse:Ai:TokenDelay"] = "00:00:00.040",
+            },
+        };
+        if (port is { } fixedPort)
+        {
+            options.Settings["urls"] = "http://127.0.0.1:" + fixedPort.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return SseTestCluster.StartAsync(options);
+    }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansSse.Backplane;
 using OrleansSse.Testing;
+using OrleansSse.Cluster.Tests;
 using Xunit.Abstractions;
 
 namespace OrleansSse.Browser.Tests;
@@ -35,9 +36,13 @@ public sealed class BrowserResumeTests(ChromiumFixture chromium, ITestOutputHelp
         await api.DisconnectAsync(client);
         await page.ExpectStateAsync("reconnecting");
 
-        var (missed, online) = await api.SendAsync(client, "missed direct");
-        Assert.False(online, "the client should be offline while the browser waits to reconnect");
-        expected.Add(missed);
+        // Published while the browser waits out the retry: hint (2 s). Whether the client is still
+        // offline is not asserted: a machine stalled for longer lets the browser back first (then
+        // these arrive live, and the log must still show each once, in order). The killed-silo
+        // test below proves the offline window without that race. (Holding the reconnect with a
+        // Playwright route is no way out: an intercepted EventSource reconnect loses its
+        // Last-Event-ID header.)
+        expected.Add((await api.SendAsync(client, "missed direct")).Id);
         expected.Add(await api.GroupSendAsync("room-r", "missed group"));
         expected.Add(await api.BroadcastAsync("missed broadcast"));
         expected.Add((await api.SendAsync(client, "missed direct 2")).Id);
@@ -49,7 +54,8 @@ public sealed class BrowserResumeTests(ChromiumFixture chromium, ITestOutputHelp
     public async Task AfterTheSiloIsKilledAndRestartedOnItsPortTheBrowserReconnectsWithLastEventIdAndShowsEveryMissedEventOnceInOrder()
     {
         const string client = "web-restart";
-        await using var cluster = await BrowserCluster.StartAsync();
+        // A port below the ephemeral range: no outgoing connection can take it while the silo is down.
+        await using var cluster = await BrowserCluster.StartAsync(port: FreePorts.One());
         var address = cluster.Silos[0].BaseAddress;
         await using var page = await ConsolePage.OpenAsync(
             chromium.Browser, address, client, output,

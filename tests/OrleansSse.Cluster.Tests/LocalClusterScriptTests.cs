@@ -20,9 +20,10 @@ public sealed class LocalClusterScriptTests
     [Fact]
     public async Task LocalClusterComesUpAndDeliversThroughNginxThenStopsCleanlyRedisLast()
     {
-        var port = FreePorts.One();
-        var redisPort = FreePorts.One();
-        var siloBase = FreePorts.Consecutive(3);
+        // Five consecutive free ports, so none of them can be picked twice: nginx, Redis, three silos.
+        var port = FreePorts.Consecutive(5);
+        var redisPort = port + 1;
+        var siloBase = port + 2;
         var runDir = Directory.CreateTempSubdirectory("orleanssse-local-cluster-").FullName;
         var start = new ProcessStartInfo("bash")
         {
@@ -113,7 +114,26 @@ public sealed class LocalClusterScriptTests
                 await reader.DisposeAsync();
             }
 
-            foreach (var (pid, name) in children.Concat(script.HasExited ? [] : [(script.Id, "bash")]))
+            // The script may still run (a failed assertion, or it never said "cluster up"): its
+            // trap stops what it started on SIGTERM (20 s at most). Whatever outlives that is killed;
+            // the tree is read first, because the script's children are re-parented once it exits.
+            if (!script.HasExited)
+            {
+                var started = children.Concat(ProcessTree.Descendants(script.Id)).Distinct().ToList();
+                try
+                {
+                    Signals.Terminate(script.Id);
+                    await script.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(25));
+                }
+                catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+                {
+                    script.Kill(); // no-op if it exited meanwhile
+                }
+
+                children = started;
+            }
+
+            foreach (var (pid, name) in children)
             {
                 if (ProcessTree.IsAlive(pid, name))
                 {

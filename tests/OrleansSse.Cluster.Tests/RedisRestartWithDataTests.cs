@@ -7,18 +7,23 @@ using OrleansSse.Testing;
 namespace OrleansSse.Cluster.Tests;
 
 /// <summary>
-/// Redis goes away for a few seconds and comes back with its data (its own redis-server, so the
+/// Redis goes away for a while and comes back with its data (its own redis-server, so the
 /// outage touches no other test): publishing answers 503, health says degraded, open streams stay
-/// open, and afterwards they receive everything — before, during catch-up, live — once, in order.
+/// open (each silo keeps writing heartbeats), and afterwards they receive everything — before,
+/// during catch-up, live — once, in order.
 /// </summary>
 public sealed class RedisRestartWithDataTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
-    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(3);
+    // Heartbeats every 200 ms; the outage lasts until every silo wrote this many while Redis was down.
+    private const int HeartbeatsDuringOutage = 5;
 
     [Fact]
     public async Task RedisRestartedWithItsDataLosesNothingAndRefusesPublishesWhileDown()
     {
-        await using var cluster = await RedisCluster.StartAsync(redis);
+        await using var cluster = await RedisCluster.StartAsync(redis, settings: new Dictionary<string, string?>
+        {
+            ["OrleansSse:Stream:HeartbeatInterval"] = "00:00:00.200",
+        });
         var group = Wait.Unique("g");
         var publisher = new SiloApi(cluster.Silos[1].Http);
         var clients = Enumerable.Range(0, 3).Select(i => Wait.Unique($"c{i}")).ToArray();
@@ -35,6 +40,15 @@ public sealed class RedisRestartWithDataTests(RedisServerFixture redis) : IClass
             Assert.Equal(received, await stream.CollectAsync(1, Wait.Timeout));
         }
 
+        // One more stream per silo, read raw: its heartbeats show the silo keeps its streams alive
+        // through the outage.
+        var beats = new List<SseRawConnection>();
+        for (var silo = 0; silo < 3; silo++)
+        {
+            beats.Add(await cluster.ConnectRawAsync(silo, SseTestCluster.StreamPath(Wait.Unique($"beat{silo}"))));
+            await beats[silo].ReadUntilAsync("event: connected", Wait.Timeout);
+        }
+
         var after = new List<SseTestEvent>();
 
         // Published just before Redis stops: live delivery may or may not win the race.
@@ -43,6 +57,12 @@ public sealed class RedisRestartWithDataTests(RedisServerFixture redis) : IClass
             new("grp", "before-g", await publisher.GroupSendAsync(group, "before-g", "grp")),
             new("all", "before-b", await publisher.BroadcastAsync("before-b", "all")),
         };
+
+        // The raw streams read up to the last broadcast: what follows is written from here on.
+        foreach (var beat in beats)
+        {
+            await beat.ReadUntilAsync("data: before-b\n\n", Wait.Timeout);
+        }
 
         await redis.StopAsync(keepData: true);
         await Health.UntilAllAsync(cluster, "degraded");
@@ -66,8 +86,17 @@ public sealed class RedisRestartWithDataTests(RedisServerFixture redis) : IClass
             Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         }
 
-        // The outage itself is the behaviour under test.
-        await Task.Delay(Outage);
+        // The outage lasts while every silo keeps writing to its streams: at most a couple of these
+        // heartbeats were written before Redis stopped, the rest after it was seen to be down.
+        foreach (var beat in beats)
+        {
+            for (var i = 0; i < HeartbeatsDuringOutage; i++)
+            {
+                await beat.ReadUntilAsync(": heartbeat\n\n", Wait.Timeout);
+            }
+        }
+
+        Assert.False(redis.IsRunning);
         Assert.All(streams, s => Assert.False(s.Closed.IsCompleted, $"{s} stayed open while Redis was down"));
 
         await redis.StartAsync();

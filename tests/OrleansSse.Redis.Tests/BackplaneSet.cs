@@ -5,8 +5,9 @@ public sealed class BackplaneSet(RedisBackplane[] backplanes) : IAsyncDisposable
 {
     public RedisBackplane this[int index] => backplanes[index];
 
-    public static async Task<BackplaneSet> CreateAsync(RedisServerFixture redis, int silos, OrleansSse.Backplane.RetentionOptions? retention = null, TimeProvider? time = null) =>
-        new(await redis.CreateBackplanesAsync(silos, retention, time));
+    public static async Task<BackplaneSet> CreateAsync(
+        RedisServerFixture redis, int silos, OrleansSse.Backplane.RetentionOptions? retention = null, TimeProvider? time = null, TimeSpan? operationTimeout = null) =>
+        new(await redis.CreateBackplanesAsync(silos, retention, time, operationTimeout: operationTimeout));
 
     public async ValueTask DisposeAsync()
     {

@@ -27,12 +27,16 @@ public sealed class RedisBackplaneTests(RedisServerFixture redis) : IClassFixtur
         await using var silos = await BackplaneSet.CreateAsync(redis, 2);
         var inbox = new Inbox();
         var subscription = await silos[1].SubscribeAsync(SseTarget.Client("carol"), inbox.Add);
+        await using var sentinel = await silos[1].SubscribeAsync(SseTarget.Client("dave"), inbox.Add);
         await subscription.DisposeAsync();
 
         var receipt = await silos[0].PublishAsync(SseTarget.Client("carol"), "message", "x");
+        await silos[0].PublishAsync(SseTarget.Client("dave"), "message", "marker");
 
         Assert.Equal(0, receipt.Subscribers);
         Assert.False(await silos[0].IsOnlineAsync("carol"));
+        // Published after carol's on the same silo: had carol's arrived, it would come first.
+        Assert.Equal("marker", (await inbox.NextAsync()).Data);
         Assert.False(inbox.TryRead(out _));
     }
 

@@ -18,9 +18,10 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
     private readonly string _directory = Directory.CreateTempSubdirectory("orleanssse-redis-").FullName;
     private Process? _process;
+    private bool _started;
 
     /// <summary>The server's port (the same across restarts).</summary>
-    public int Port { get; } = FreePort();
+    public int Port { get; private set; } = FreePort();
 
     /// <summary>A StackExchange.Redis configuration string for this server.</summary>
     public string Configuration => $"127.0.0.1:{Port}";
@@ -28,23 +29,37 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>Whether the server process is running.</summary>
     public bool IsRunning => _process is { HasExited: false };
 
-    /// <summary>Options for a backplane on this server, with a prefix unique to the caller.</summary>
-    public RedisBackplaneOptions CreateOptions(string? prefix = null, RetentionOptions? retention = null) => new()
+    /// <summary>
+    /// Options for a backplane on this server, with a prefix unique to the caller and the product's
+    /// <see cref="RedisBackplaneOptions.OperationTimeout"/> unless <paramref name="operationTimeout"/>
+    /// says otherwise (a shorter one only where a test waits for it to pass: on a loaded machine a
+    /// healthy operation can take seconds).
+    /// </summary>
+    public RedisBackplaneOptions CreateOptions(string? prefix = null, RetentionOptions? retention = null, TimeSpan? operationTimeout = null)
     {
-        Configuration = Configuration,
-        KeyPrefix = prefix ?? "test-" + Guid.NewGuid().ToString("N")[..12],
-        Retention = retention ?? new RetentionOptions(),
-        OperationTimeout = TimeSpan.FromSeconds(2),
-    };
+        var options = new RedisBackplaneOptions
+        {
+            Configuration = Configuration,
+            KeyPrefix = prefix ?? "test-" + Guid.NewGuid().ToString("N")[..12],
+            Retention = retention ?? new RetentionOptions(),
+        };
+        if (operationTimeout is { } timeout)
+        {
+            options.OperationTimeout = timeout;
+        }
+
+        return options;
+    }
 
     /// <summary>Several backplanes ("silos") sharing one key prefix (<paramref name="prefix"/>, or one unique to the call) on this server, each connected.</summary>
-    public async Task<RedisBackplane[]> CreateBackplanesAsync(int silos, RetentionOptions? retention = null, TimeProvider? time = null, string? prefix = null)
+    public async Task<RedisBackplane[]> CreateBackplanesAsync(
+        int silos, RetentionOptions? retention = null, TimeProvider? time = null, string? prefix = null, TimeSpan? operationTimeout = null)
     {
         prefix ??= "test-" + Guid.NewGuid().ToString("N")[..12];
         var backplanes = new RedisBackplane[silos];
         for (var i = 0; i < silos; i++)
         {
-            backplanes[i] = new RedisBackplane(CreateOptions(prefix, retention), time: time);
+            backplanes[i] = new RedisBackplane(CreateOptions(prefix, retention, operationTimeout), time: time);
         }
 
         foreach (var backplane in backplanes)
@@ -63,6 +78,31 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
             return;
         }
 
+        // The port was only checked free, not reserved: another server started in parallel may
+        // take it first. Before the first start no one knows the port yet, so take another one.
+        for (var attempt = 1; !_started; attempt++)
+        {
+            try
+            {
+                await StartOnceAsync();
+                _started = true;
+            }
+            catch (RedisExitedException) when (attempt < 3)
+            {
+                _process?.Dispose();
+                _process = null;
+                Port = FreePort();
+            }
+        }
+
+        if (!IsRunning)
+        {
+            await StartOnceAsync();
+        }
+    }
+
+    private async Task StartOnceAsync()
+    {
         var start = new ProcessStartInfo("/usr/bin/redis-server")
         {
             RedirectStandardOutput = true,
@@ -80,11 +120,21 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
         }
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
+        var errors = new StringBuilder();
+        _process.ErrorDataReceived += (_, e) => { lock (errors) { errors.AppendLine(e.Data); } };
         _process.BeginErrorReadLine();
-        await WaitUntilAsync(() => _process.HasExited ? throw new InvalidOperationException("redis-server exited.") : Ping(), "redis-server answers PING");
+        var output = new StringBuilder();
+        _process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        _process.BeginOutputReadLine();
+        await WaitUntilAsync(() => _process.HasExited ? throw new RedisExitedException(Port, Text(output) + Text(errors)) : Ping(), "redis-server answers PING");
+    }
+
+    private static string Text(StringBuilder text)
+    {
+        lock (text)
+        {
+            return text.ToString();
+        }
     }
 
     /// <summary>Stops the server: with a snapshot of its data (<c>SHUTDOWN SAVE</c>) or killed, data deleted.</summary>
@@ -272,4 +322,7 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
 
         throw new InvalidOperationException("No free loopback port found for redis-server.");
     }
+
+    private sealed class RedisExitedException(int port, string output)
+        : InvalidOperationException($"redis-server on port {port} exited before answering PING:\n{output}");
 }

@@ -2,13 +2,16 @@ using System.Net;
 
 namespace OrleansSse.Security.Tests;
 
+// The publish-rate tests run on a manual clock: their buckets never refill while they run, however
+// slowly the machine serves the calls.
 public sealed class LimitTests
 {
     [Fact]
     public async Task PublishRate_PastTheBucket_Is429WithRetryAfter_AndPublishesNothing()
     {
+        var clock = new ManualClock();
         await using var silo = await TestSilo.StartAsync(TestSilo.Secure(
-            ("OrleansSse:Limits:PublishEventsPerSecond", "1"), ("OrleansSse:Limits:PublishBurst", "2")));
+            ("OrleansSse:Limits:PublishEventsPerSecond", "1"), ("OrleansSse:Limits:PublishBurst", "2")), clock);
         await using var alice = await silo.OpenStreamAsync("", TestTokens.For("alice"));
         await alice.ConnectedAsync();
 
@@ -25,13 +28,20 @@ public sealed class LimitTests
         Assert.Equal("1", (await alice.NextAsync()).Data);
         Assert.Equal("2", (await alice.NextAsync()).Data);
         Assert.Equal("other-key", (await alice.NextAsync()).Data);
+
+        // A second later the first key has one call again, and only one.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await silo.SendAsync("alice", "note", "4");
+        using var fifth = await silo.SendAsync(TestSilo.Request(HttpMethod.Post, "/api/sse/send", """{"client_id":"alice","data":"5"}"""));
+        await ProblemAssert.IsProblemAsync(fifth, HttpStatusCode.TooManyRequests);
+        Assert.Equal("4", (await alice.NextAsync()).Data);
     }
 
     [Fact]
     public async Task PublishRate_CountsReadCallsToo_AndThe429SaysCalls()
     {
         await using var silo = await TestSilo.StartAsync(TestSilo.Secure(
-            ("OrleansSse:Limits:PublishEventsPerSecond", "1"), ("OrleansSse:Limits:PublishBurst", "1")));
+            ("OrleansSse:Limits:PublishEventsPerSecond", "1"), ("OrleansSse:Limits:PublishBurst", "1")), new ManualClock());
         using var first = await silo.SendAsync(TestSilo.Request(HttpMethod.Get, "/api/sse/clients/alice"));
         using var second = await silo.SendAsync(TestSilo.Request(HttpMethod.Get, "/api/sse/clients/alice"));
 
@@ -43,11 +53,13 @@ public sealed class LimitTests
     [Fact]
     public async Task PublishRate_InOpenMode_IsPerRemoteAddress()
     {
-        await using var silo = await TestSilo.StartAsync(new()
-        {
-            ["OrleansSse:Limits:PublishEventsPerSecond"] = "1",
-            ["OrleansSse:Limits:PublishBurst"] = "1",
-        });
+        await using var silo = await TestSilo.StartAsync(
+            new()
+            {
+                ["OrleansSse:Limits:PublishEventsPerSecond"] = "1",
+                ["OrleansSse:Limits:PublishBurst"] = "1",
+            },
+            new ManualClock());
         using var first = await silo.SendAsync(TestSilo.Request(HttpMethod.Post, "/api/sse/broadcast", """{"data":"1"}""", key: null));
         using var second = await silo.SendAsync(TestSilo.Request(HttpMethod.Post, "/api/sse/broadcast", """{"data":"2"}""", key: null));
 
@@ -59,11 +71,13 @@ public sealed class LimitTests
     [Fact]
     public async Task PublishRate_InOpenMode_CountsAnIpv6PublisherByItsSlash64()
     {
-        await using var silo = await TestSilo.StartAsync(new()
-        {
-            ["OrleansSse:Limits:PublishEventsPerSecond"] = "1",
-            ["OrleansSse:Limits:PublishBurst"] = "1",
-        });
+        await using var silo = await TestSilo.StartAsync(
+            new()
+            {
+                ["OrleansSse:Limits:PublishEventsPerSecond"] = "1",
+                ["OrleansSse:Limits:PublishBurst"] = "1",
+            },
+            new ManualClock());
         HttpRequestMessage From(string ip, string data)
         {
             var request = TestSilo.Request(HttpMethod.Post, "/api/sse/broadcast", $$"""{"data":"{{data}}"}""", key: null);

@@ -181,18 +181,42 @@ public sealed class SubscriberTokenTests
     }
 
     [Fact]
-    public async Task Stream_EndsByTheTokensExp_Gracefully()
+    public async Task Stream_EndsByTheTokensExp_Gracefully_InTheSecondBeforeIt()
     {
-        await using var silo = await TestSilo.StartAsync(TestSilo.Secure());
-        var started = DateTimeOffset.UtcNow;
-        await using var stream = await silo.OpenStreamAsync("", TestTokens.For("alice", TimeSpan.FromSeconds(3)));
-        Assert.Equal("alice", await stream.ConnectedAsync());
+        // The silo's clock and the issuer's are one manual clock; the silo's expiry sweep still
+        // runs once a real second and ends the streams due before its next run.
+        var clock = new ManualClock();
+        await using var silo = await TestSilo.StartAsync(TestSilo.Secure(), clock);
+        var issuer = new Client.SubscriberTokenIssuer(TestSilo.SigningKey, timeProvider: clock);
 
-        var clean = await stream.Ended.WaitAsync(TimeSpan.FromSeconds(10));
+        // The streams on a client of their own: an ended stream's connection closes, and the
+        // publishes below must not be sent on it.
+        using var streamHttp = new HttpClient { BaseAddress = silo.Address };
+        Task<SseStream> OpenAsync(string clientId, TimeSpan lifetime)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/api/sse");
+            request.Headers.Authorization = new("Bearer", issuer.Issue(clientId, lifetime));
+            return SseStream.OpenAsync(streamHttp, request);
+        }
 
-        // exp is in whole seconds, 2-3 s from the start; the silo's expiry sweep (once a second)
-        // ends a stream in the second before its deadline, never after it.
-        Assert.True(clean, "the stream was cut instead of ended");
-        Assert.InRange(DateTimeOffset.UtcNow - started, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3.5));
+        await using var marker = await OpenAsync("marker", TimeSpan.FromSeconds(9));
+        await using var early = await OpenAsync("early", TimeSpan.FromSeconds(10));
+        await using var late = await OpenAsync("late", TimeSpan.FromSeconds(60));
+        foreach (var (stream, clientId) in new[] { (marker, "marker"), (early, "early"), (late, "late") })
+        {
+            Assert.Equal(clientId, await stream.ConnectedAsync());
+        }
+
+        // 1.5 s before early's exp: a sweep ends marker (0.5 s before its exp), not early.
+        clock.Advance(TimeSpan.FromSeconds(8.5));
+        Assert.True(await marker.Ended.WaitAsync(SseStream.Timeout), "marker was cut instead of ended");
+        await silo.SendAsync("early", "note", "still-open");
+        Assert.Equal("still-open", (await early.NextAsync()).Data);
+
+        // 0.5 s before early's exp: the next sweep ends it, gracefully; late stays.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await early.Ended.WaitAsync(SseStream.Timeout), "early was cut instead of ended");
+        await silo.SendAsync("late", "note", "still-open");
+        Assert.Equal("still-open", (await late.NextAsync()).Data);
     }
 }

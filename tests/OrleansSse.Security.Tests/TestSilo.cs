@@ -55,22 +55,27 @@ internal sealed partial class TestSilo : IAsyncDisposable
         return config;
     }
 
-    public static async Task<TestSilo> StartAsync(Dictionary<string, string?>? config = null)
+    /// <summary>Starts a silo with <paramref name="config"/>; <paramref name="time"/> replaces its clock.</summary>
+    public static async Task<TestSilo> StartAsync(Dictionary<string, string?>? config = null, TimeProvider? time = null)
     {
         var logs = new LogCapture();
-        var app = Build(config, logs);
+        var app = Build(config, logs, time);
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestSilo(app, new Uri(address), logs);
     }
 
     /// <summary>Builds (without starting) a silo with <paramref name="config"/>.</summary>
-    public static WebApplication Build(Dictionary<string, string?>? config, LogCapture logs) =>
+    public static WebApplication Build(Dictionary<string, string?>? config, LogCapture logs, TimeProvider? time = null) =>
         SiloApplication.Build(["--urls", "http://127.0.0.1:0"], b =>
         {
             b.Configuration.AddInMemoryCollection(config ?? []);
             b.Logging.ClearProviders();
             b.Logging.AddProvider(logs);
+            if (time is not null)
+            {
+                b.Services.AddSingleton(time);
+            }
         });
 
     /// <summary>A request carrying <c>Authorization: Bearer <paramref name="key"/></c>.</summary>

@@ -8,7 +8,7 @@ public sealed class PublisherKeyGuardTests
     [Fact]
     public void ChecksUnderWayCannotOutnumberTheWrongKeysLeft()
     {
-        using var guard = new PublisherKeyGuard(TimeProvider.System, NullLogger<PublisherKeyGuard>.Instance);
+        var guard = new PublisherKeyGuard(TimeProvider.System, NullLogger<PublisherKeyGuard>.Instance);
 
         // 200 keys from one address being checked at once (none finished yet): only as many as it
         // may still get wrong (the burst, plus at most one refill if a second passes meanwhile).
@@ -21,7 +21,7 @@ public sealed class PublisherKeyGuardTests
     [Fact]
     public void ARightKeyGivesItsReservationBack()
     {
-        using var guard = new PublisherKeyGuard(TimeProvider.System, NullLogger<PublisherKeyGuard>.Instance);
+        var guard = new PublisherKeyGuard(TimeProvider.System, NullLogger<PublisherKeyGuard>.Instance);
         for (var i = 0; i < 3 * PublisherKeyGuard.Burst; i++)
         {
             Assert.True(guard.TryBeginCheck("10.0.0.1"));

@@ -58,7 +58,6 @@ public sealed class ResumeTests
     [Theory]
     [InlineData("otherepoch-1")]
     [InlineData("not a cursor")]
-    [InlineData("")]
     [InlineData("abc-")]
     [InlineData("-5")]
     public async Task CursorFromAnotherEpochOrUnparseableResumesUnrecoveredAndTheStreamStillWorks(string cursor)
@@ -67,14 +66,27 @@ public sealed class ResumeTests
         var api = new SiloApi(cluster.Silos[0].Http);
         await api.SendAsync("r", "before");
 
-        await using var resumed = await cluster.ConnectAsync(0, "r", lastEventId: cursor, useHeader: cursor.Length > 0);
+        await using var resumed = await cluster.ConnectAsync(0, "r", lastEventId: cursor);
 
-        if (cursor.Length > 0)
-        {
-            Assert.False(resumed.Connected!.Recovered);
-        }
-
+        Assert.False(resumed.Connected!.Recovered);
         await AssertLiveAsync(api, resumed, "r");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EmptyLastEventIdIsNoCursor_StartsLiveRecoveredWithoutReplay(bool useHeader)
+    {
+        await using var cluster = await SseTestCluster.StartAsync();
+        var api = new SiloApi(cluster.Silos[0].Http);
+        await api.SendAsync("r", "before");
+
+        await using var stream = await cluster.ConnectAsync(0, "r", lastEventId: "", useHeader: useHeader);
+
+        Assert.True(stream.Connected!.Recovered);
+        var (live, _) = await api.SendAsync("r", "live");
+        var first = await stream.NextAsync(Wait.Timeout);
+        Assert.Equal(("live", live), (first.Data, first.Id)); // "before" is not replayed
     }
 
     [Fact]

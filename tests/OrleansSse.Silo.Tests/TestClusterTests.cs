@@ -11,6 +11,7 @@ public sealed class TestClusterTests
         await using var cluster = await SseTestCluster.StartAsync();
         await using var c = await cluster.ConnectAsync(0, "c");
         var (id, _) = await new SiloApi(cluster.Silos[0].Http).SendAsync("c", "the-only-one");
+        await Wait.UntilAsync(() => Task.FromResult(c.Received.Any(e => e.Id == id)), "the event to arrive");
 
         var error = await Assert.ThrowsAsync<TimeoutException>(() => c.NextAsync(e => e.Data == "never", TimeSpan.FromMilliseconds(300)));
 

@@ -29,7 +29,7 @@ public sealed class LimitOptions
     /// <summary>
     /// Calls per second to the publishing (AI included), membership, disconnect and info endpoints
     /// per publisher key (per remote IP when no keys are configured), on this silo: a token bucket
-    /// refilled with this many every second; past it 429 with <c>Retry-After</c>. Default 1000; 0: no limit.
+    /// refilled continuously at this many a second; past it 429 with <c>Retry-After</c>. Default 1000; 0: no limit.
     /// </summary>
     public int PublishEventsPerSecond { get; set; } = 1_000;
 

@@ -1,16 +1,15 @@
-using System.Threading.RateLimiting;
-
 namespace OrleansSse.Silo.Security;
 
 /// <summary>
 /// Slows down guessing of publisher keys: each remote address (an IPv6 one by its /64) may present
-/// <see cref="Burst"/> wrong keys at once, then <see cref="PerSecond"/> a second. An address past
-/// that is blocked until its allowance refills: its calls get 429 whatever key they carry (so a
-/// right guess cannot be told from a wrong one), and the silo logs a warning (at most one every
-/// <see cref="WarningInterval"/>, so an attack cannot flood the log). Local to this silo. Limit: a
-/// publisher sharing its address with a guesser is blocked with it.
+/// <see cref="Burst"/> wrong keys at once, then <see cref="PerSecond"/> a second (refilled by the
+/// silo's <see cref="TimeProvider"/>). An address past that is blocked until its allowance refills:
+/// its calls get 429 whatever key they carry (so a right guess cannot be told from a wrong one),
+/// and the silo logs a warning (at most one every <see cref="WarningInterval"/>, so an attack
+/// cannot flood the log). Local to this silo. Limit: a publisher sharing its address with a
+/// guesser is blocked with it.
 /// </summary>
-internal sealed class PublisherKeyGuard(TimeProvider time, ILogger<PublisherKeyGuard> logger) : IDisposable
+internal sealed class PublisherKeyGuard(TimeProvider time, ILogger<PublisherKeyGuard> logger)
 {
     public const int Burst = 100;
     public const int PerSecond = 10;
@@ -20,15 +19,7 @@ internal sealed class PublisherKeyGuard(TimeProvider time, ILogger<PublisherKeyG
 
     public static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(10);
 
-    private readonly PartitionedRateLimiter<string> _failures = PartitionedRateLimiter.Create<string, string>(
-        remote => RateLimitPartition.GetTokenBucketLimiter(remote, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = Burst,
-            TokensPerPeriod = PerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
+    private readonly TokenBuckets _failures = new(Burst, PerSecond, time);
 
     // Keys being checked per address: each holds one of its remaining wrong keys until its check
     // ends, so parallel calls cannot all be checked on the last one.
@@ -45,7 +36,7 @@ internal sealed class PublisherKeyGuard(TimeProvider time, ILogger<PublisherKeyG
         lock (_checking)
         {
             var checking = _checking.GetValueOrDefault(remote);
-            var available = _failures.GetStatistics(remote)?.CurrentAvailablePermits ?? Burst;
+            var available = _failures.Available(remote);
             if (available - checking > 0)
             {
                 _checking[remote] = checking + 1;
@@ -66,8 +57,7 @@ internal sealed class PublisherKeyGuard(TimeProvider time, ILogger<PublisherKeyG
         var allowed = true;
         if (wrong)
         {
-            using var lease = _failures.AttemptAcquire(remote);
-            allowed = lease.IsAcquired;
+            allowed = _failures.TryTake(remote, out _);
         }
 
         lock (_checking)
@@ -90,8 +80,6 @@ internal sealed class PublisherKeyGuard(TimeProvider time, ILogger<PublisherKeyG
 
         return allowed;
     }
-
-    public void Dispose() => _failures.Dispose();
 
     private void Blocked(string remote)
     {

@@ -74,8 +74,9 @@ public abstract partial class BackplaneSpecification
         var last = (await silos[0].PublishAsync(SseTarget.All, "message", "last")).Cursor;
 
         clock.Advance(Lifetime * 2);
-        await silos[1].AddToGroupAsync(Unique("g"), Unique("someone"));
-        await silos[1].RemoveFromGroupAsync(Unique("g"), Unique("someone"));
+        var (group, someone) = (Unique("g"), Unique("someone"));
+        await silos[1].AddToGroupAsync(group, someone);
+        await silos[1].RemoveFromGroupAsync(group, someone);
 
         Assert.True((await silos[1].ReadHistoryAsync([SseTarget.Client(client), SseTarget.All], last)).Recovered);
         Assert.False((await silos[1].ReadHistoryAsync([SseTarget.Client(client), SseTarget.All], older)).Recovered);

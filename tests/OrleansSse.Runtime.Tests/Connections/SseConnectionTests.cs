@@ -141,6 +141,16 @@ public sealed class SseConnectionTests
         Assert.Equal(CloseReason.None, connection.CloseReason);
         Assert.Equal(0, metrics.SlowConsumerDisconnects);
         Assert.Equal(3, connection.LastPosition); // "first" plus 3 events fill the bound of 4
+        Assert.Equal(7, ReadCounter(metrics, "orleanssse_frames_dropped_total")); // what /metrics shows
+    }
+
+    // A counter's value in the Prometheus text the silo serves on /metrics.
+    private static long ReadCounter(SseMetrics metrics, string name)
+    {
+        var text = new StringBuilder();
+        metrics.WritePrometheus(text);
+        var line = text.ToString().Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return long.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]

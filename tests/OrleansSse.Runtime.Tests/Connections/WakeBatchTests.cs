@@ -16,6 +16,7 @@ public sealed class WakeBatchTests
             signal.Set();
         }
 
+        WakeAnotherSignalOutsideTheBatch();
         Assert.All(waits, w => Assert.False(w.IsCompleted));
         batch.Run();
 
@@ -47,9 +48,24 @@ public sealed class WakeBatchTests
         var inner = WakeBatch.Begin();
         signal.Set();
         inner.Run();
+        WakeAnotherSignalOutsideTheBatch();
         Assert.False(wait.IsCompleted);
         outer.Run();
 
         await wait.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    // Sets a control signal from another thread (no batch open there: one thread-pool work item,
+    // queued after anything the batched Sets might have queued) and blocks this thread, whose
+    // batch is still open, until its waiter ran. A Set that escaped the batch has run by then.
+    private static void WakeAnotherSignalOutsideTheBatch()
+    {
+        var control = new WakeSignal();
+        using var woken = new ManualResetEventSlim();
+        control.Reset().GetAwaiter().UnsafeOnCompleted(woken.Set);
+        var setter = new Thread(control.Set);
+        setter.Start();
+        setter.Join();
+        Assert.True(woken.Wait(TimeSpan.FromSeconds(10)), "the control signal was not woken");
     }
 }
