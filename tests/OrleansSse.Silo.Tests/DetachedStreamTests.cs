@@ -47,6 +47,32 @@ public sealed class DetachedStreamTests
         Assert.Equal(id, (await stream.NextAsync(e => e.Data == "after-detach", Wait.Timeout)).Id);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ADetachedStreamSaysConnectionCloseAndAnotherRequestAfterItsEndUsesAFreshConnection(bool detach)
+    {
+        // A detached stream's connection closes after the stream; a pooling client must not send
+        // its next request there. A stream that stays in Kestrel keeps its connection reusable.
+        await using var cluster = await SseTestCluster.StartAsync(new SseTestClusterOptions
+        {
+            Settings = { ["OrleansSse:Stream:DetachFromKestrel"] = detach ? "true" : "false" },
+        });
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1, UseProxy = false }) { BaseAddress = cluster.Silos[0].BaseAddress };
+        using (var response = await http.GetAsync(SseTestCluster.StreamPath("closing"), HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(detach, response.Headers.ConnectionClose == true);
+            await using var body = await response.Content.ReadAsStreamAsync();
+            var first = new byte[64];
+            Assert.True(await body.ReadAsync(first).AsTask().WaitAsync(Wait.Timeout) > 0);
+            await cluster.Client.GetClient("closing").DisconnectAsync();
+            await body.CopyToAsync(Stream.Null).WaitAsync(Wait.Timeout);
+        }
+
+        var sent = await http.PostAsync("/api/sse/broadcast", new StringContent("{\"data\":\"next\"}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+    }
+
     [Fact]
     public async Task DetachedStreamCarriesEventsAndHeartbeatsAsChunks()
     {

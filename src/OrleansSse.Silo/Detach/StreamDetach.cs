@@ -31,6 +31,14 @@ internal static class StreamDetach
     public static bool TryCaptureResponseHead(HttpContext context) =>
         CanDetach(context) && context.Features.Get<IStreamDetachFeature>() is { } detach && detach.TryCaptureResponseHead();
 
+    /// <summary>
+    /// Whether a stream on <paramref name="context"/> would detach (<see cref="TryDetach"/>, given a
+    /// chunked response): its connection then closes after the stream, so the response says
+    /// <c>Connection: close</c> and no client pools it for another request.
+    /// </summary>
+    public static bool WouldDetach(HttpContext context) =>
+        CanDetach(context) && context.Features.Get<IStreamDetachFeature>() is { CanDetach: true };
+
     /// <summary>Passes a captured response head on to the transport (the stream did not detach).</summary>
     public static void ReleaseResponseHead(HttpContext context) =>
         context.Features.Get<IStreamDetachFeature>()?.ReleaseResponseHead();

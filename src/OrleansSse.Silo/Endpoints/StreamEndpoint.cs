@@ -194,6 +194,13 @@ internal static class StreamEndpoint
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
+        if (StreamDetach.WouldDetach(context))
+        {
+            // A detached stream's connection is closed after it: say so, or a client's pool may
+            // send its next request on a connection that is closing.
+            response.Headers.Connection = "close";
+        }
+
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         await response.StartAsync(context.RequestAborted);
     }
