@@ -5,8 +5,8 @@
 # on any failure. A project counts as failed when a test fails, when its test host crashes or is
 # killed (dotnet test exits non-zero, or its results say Failed), or when no test ran.
 # A test that runs longer than TEST_HANG_TIMEOUT (3m) is named and its project's test host killed;
-# a project gets at most 10 minutes, and the whole run TEST_BUDGET_SECONDS (720 s, build included):
-# projects not started by then count as failed. Each project runs in a session of its own, which
+# a project gets at most 10 minutes, and the whole run TEST_BUDGET_SECONDS (720 s, counted from the
+# end of package installation, build included): projects not started by then count as failed. Each project runs in a session of its own, which
 # is stopped (SIGTERM, then SIGKILL) once the project ends, so nothing a crashed test host started
 # (redis-server, silos, nginx) outlives it. On failure the trx files and logs are kept in
 # artifacts/test-results/.
@@ -16,7 +16,8 @@ cd "$(dirname "$0")"
 export PATH="$PATH:/usr/sbin:/sbin"
 budget=${TEST_BUDGET_SECONDS:-720}
 hang_timeout=${TEST_HANG_TIMEOUT:-3m}
-SECONDS=0
+# No build server or compiler server outlives the run (MSBuild node reuse, VBCSCompiler).
+export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false
 
 give_up() { echo "$1"; echo "0 passed, 1 failed"; exit 1; }
 
@@ -27,6 +28,8 @@ need=()
 command -v nginx >/dev/null 2>&1 || need+=(nginx)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# pgrep and ps stop each project's session (below).
+command -v pgrep >/dev/null 2>&1 && command -v ps >/dev/null 2>&1 || need+=(procps)
 if [ ${#need[@]} -gt 0 ]; then
   by_hand="apt-get update && apt-get install -y ${need[*]}"
   sudo=()
@@ -42,9 +45,11 @@ fi
 for binary in /usr/bin/redis-server /usr/bin/chromium; do
   [ -x "$binary" ] || give_up "$binary is missing: the test fixtures start it by that path"
 done
+command -v pgrep >/dev/null 2>&1 || give_up "pgrep is missing: install procps"
 # The distribution's own redis service is not used: tests start their own on free ports.
 
-if ! dotnet build OrleansSse.sln -c Release -nologo -v quiet -clp:ErrorsOnly; then
+SECONDS=0 # the budget starts here
+if ! dotnet build OrleansSse.sln -c Release -nologo -v quiet -clp:ErrorsOnly -nodeReuse:false; then
   give_up "build failed"
 fi
 
@@ -83,13 +88,13 @@ for project in tests/*/*.csproj; do
   echo "== $name"
   log="$results/$name.log"
   trx="$results/$name.trx"
-  # setsid: the project runs in a new session whose id is the pid that bash writes before it
+  # setsid -w: the project runs in a new session whose id is the pid that bash writes before it
   # becomes `timeout`; everything the test host starts (and does not move to a session of its
   # own) stays in it, even after the test host dies. In the background, so that a SIGTERM to
   # this script is handled at once (the trap stops the session).
   sidfile="$results/$name.sid"
   (
-    setsid bash -c 'echo $$ >"$0"; exec "$@"' "$sidfile" \
+    setsid -w bash -c 'echo $$ >"$0"; exec "$@"' "$sidfile" \
       timeout -k 30 "$limit" dotnet test "$project" -c Release --no-build -nologo \
       --blame-hang-timeout "$hang_timeout" --blame-hang-dump-type none \
       --logger "console;verbosity=minimal" --logger "trx;LogFileName=$name.trx" \

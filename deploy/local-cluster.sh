@@ -31,6 +31,7 @@ done
 redis_pid=""
 nginx_pid=""
 silo_pids=() # silo i+1 at index i
+running=()   # the silos not yet seen to exit: only these are signalled (an exited pid may be reused)
 # Stops the silos first and waits for them, at most 20 s before killing what is left: a silo
 # drains its streams (a retry: hint each, which must still pass nginx) and may still talk to
 # Redis while it exits. Then nginx, then Redis.
@@ -48,7 +49,7 @@ stop_all() { # pids...
 cleanup() {
   trap - EXIT
   trap '' INT TERM # a second Ctrl-C must not leave Redis behind; this takes 40 s at most
-  stop_all "${silo_pids[@]}"
+  stop_all "${running[@]}"
   [ -n "$nginx_pid" ] && stop_all "$nginx_pid"
   [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null || true
   wait 2>/dev/null || true
@@ -92,6 +93,7 @@ for i in 1 2 3; do
     dotnet "$silo_dll" --config "$root/silo.json" --urls "http://127.0.0.1:$silo_port" \
     >"$run/silo$i.log" 2>&1 &
   silo_pids+=($!)
+  running+=($!)
   upstreams+="    server 127.0.0.1:$silo_port max_fails=1 fail_timeout=5s;"$'\n'
 done
 
@@ -124,7 +126,6 @@ for i in 1 2 3; do wait_for "http://127.0.0.1:$((silo_base + i - 1))/healthz" "s
 wait_for "http://127.0.0.1:$port/healthz" "nginx"
 echo "cluster up: http://127.0.0.1:$port (silos on $silo_base-$((silo_base + 2)), redis on $redis_port, logs in $run)"
 # Runs until Redis, nginx or the last silo exits; a silo that exits alone is reported.
-running=("${silo_pids[@]}")
 while true; do
   wait -n "$redis_pid" "$nginx_pid" "${running[@]}" || true
   kill -0 "$redis_pid" 2>/dev/null || { echo "redis-server exited (see $run/redis.log); stopping the rest" >&2; exit 1; }

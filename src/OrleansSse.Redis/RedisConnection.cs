@@ -171,9 +171,10 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
                 connecting.Result.Close(allowCommandsToComplete: false);
                 connecting.Result.Dispose();
             }
-            catch (Exception ex) when (IsUnavailable(ex))
+            catch (Exception)
             {
-                // Already gone.
+                // Best effort: already gone, or failing while closing. Dispose does not throw, and
+                // the continuation above must not leave a faulted task nobody observes.
             }
         }
     }
