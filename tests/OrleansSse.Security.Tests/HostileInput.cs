@@ -51,9 +51,11 @@ internal static class HostileInput
             ("DELETE", $"/api/sse/groups/{Escape(ids.Item1)}/clients/{Escape(ids.Item2)}"),
             ("GET", $"/api/sse/groups/{Escape(ids.Item1)}"),
             ("GET", $"/api/sse/clients/{Escape(ids.Item2)}"),
+            ("POST", $"/api/sse/clients/{Escape(ids.Item2)}/disconnect"),
             ("GET", "/api/sse"),
             ("POST", "/api/ai/stream-chat"),
             ("GET", "/healthz"),
+            ("GET", "/metrics"),
             ("OPTIONS", "/api/sse/send"),
             ("PATCH", "/api/sse/send")));
 
